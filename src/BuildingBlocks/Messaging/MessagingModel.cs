@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Send.BuildingBlocks.Messaging;
+
+public static class MessagingModel
+{
+    /// <summary>Adds the outbox and processed-event tables every service database carries.</summary>
+    public static ModelBuilder AddMessagingTables(this ModelBuilder model)
+    {
+        model.Entity<OutboxMessage>(e =>
+        {
+            e.ToTable("outbox_messages");
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Topic).HasMaxLength(200);
+            e.Property(m => m.Type).HasMaxLength(200);
+            e.Property(m => m.Payload).HasColumnType("jsonb");
+            e.Property(m => m.TraceParent).HasMaxLength(100);
+            // The relay only ever scans what is still unpublished; a partial index keeps that cheap.
+            e.HasIndex(m => m.CreatedAt).HasFilter("published_at IS NULL");
+        });
+        model.Entity<ProcessedEvent>(e =>
+        {
+            e.ToTable("processed_events");
+            e.HasKey(p => new { p.Consumer, p.EventId });
+            e.Property(p => p.Consumer).HasMaxLength(200);
+            e.Property(p => p.EventId).HasMaxLength(200);
+        });
+        return model;
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Send.ServiceDefaults.Health;
+using StackExchange.Redis;
+
+namespace Send.BuildingBlocks.Redis;
+
+public static class RedisSetup
+{
+    public const string ConnectionName = "redis";
+
+    /// <summary>
+    /// One shared multiplexer per process. It does not abort when Redis is down at start, so the
+    /// service comes up, reports not-ready, and recovers by itself when Redis returns.
+    /// </summary>
+    public static TBuilder AddSendRedis<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"Connection string '{ConnectionName}' is missing: set ConnectionStrings__{ConnectionName}.");
+        }
+
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 3000;
+        var multiplexer = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(options));
+
+        builder.Services.AddSingleton(_ => multiplexer.Value);
+        builder.Services.AddHealthChecks()
+            .AddRedis(_ => multiplexer.Value, name: "redis", tags: [HealthPaths.ReadyTag], timeout: TimeSpan.FromSeconds(3));
+        return builder;
+    }
+}

@@ -1,0 +1,90 @@
+using Send.BuildingBlocks.ApiKeys;
+using Send.ServiceDefaults.Errors;
+using Send.ServiceDefaults.Identity;
+
+namespace Send.Gateway.Authentication;
+
+/// <summary>
+/// Runs for every proxied route: turns <c>Authorization: Bearer do_…</c> into a verified
+/// <see cref="Caller"/> or answers with Resend's errors — 401 <c>missing_api_key</c> when there
+/// is no key, 403 <c>invalid_api_key</c> when it does not check out.
+/// </summary>
+public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, KeyServiceClient keys, TimeProvider clock, ILogger<ApiKeyAuthenticationMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var token = BearerToken(context.Request);
+        if (token is null)
+        {
+            await Refuse(context, StatusCodes.Status401Unauthorized, ProblemNames.MissingApiKey,
+                "Missing API key in the authorization header. Send `Authorization: Bearer do_live_…`.");
+            return;
+        }
+
+        if (!ApiKeyToken.TryParse(token, out _, out var prefix))
+        {
+            await Refuse(context, StatusCodes.Status403Forbidden, ProblemNames.InvalidApiKey, "API key is invalid.");
+            return;
+        }
+
+        IReadOnlyList<KeyCandidate> candidates;
+        try
+        {
+            candidates = await keys.FindByPrefixAsync(prefix, context.RequestAborted);
+        }
+        catch (HttpRequestException ex)
+        {
+            // Fail closed: without the source of truth no key is accepted.
+            logger.LogError(ex, "KeyService is unreachable; refusing key {Prefix}…", prefix);
+            await Refuse(context, StatusCodes.Status503ServiceUnavailable, ProblemNames.ServiceUnavailable,
+                "API keys cannot be verified right now. Retry shortly.");
+            return;
+        }
+
+        var key = ApiKeyVerifier.Match(token, candidates);
+        var failure = key switch
+        {
+            null => "API key is invalid.",
+            { Status: not KeyCandidate.ActiveStatus } => $"API key is {key.Status}.",
+            { ExpiresAt: { } expiresAt } when expiresAt <= clock.GetUtcNow() => "API key has expired.",
+            _ => null,
+        };
+        if (failure is not null)
+        {
+            await Refuse(context, StatusCodes.Status403Forbidden, ProblemNames.InvalidApiKey, failure);
+            return;
+        }
+
+        context.Features.Set(new Caller
+        {
+            Kind = Caller.ApiKeyKind,
+            OrganizationId = key!.OrganizationId,
+            KeyId = key.Id,
+            KeyPrefix = prefix,
+            Permissions = key.Permissions,
+            Environment = key.Environment,
+        });
+        await next(context);
+    }
+
+    private static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && header.Length > scheme.Length
+            ? header[scheme.Length..].Trim()
+            : null;
+    }
+
+    private static Task Refuse(HttpContext context, int status, string name, string detail) =>
+        Problems.Of(status, name, detail).ExecuteAsync(context);
+}
+
+public static class ApiKeyAuthenticationExtensions
+{
+    public static IReverseProxyApplicationBuilder UseApiKeyAuthentication(this IReverseProxyApplicationBuilder proxy)
+    {
+        proxy.UseMiddleware<ApiKeyAuthenticationMiddleware>();
+        return proxy;
+    }
+}

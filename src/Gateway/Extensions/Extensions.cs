@@ -1,0 +1,31 @@
+using Send.Gateway.ApiDocs;
+using Send.Gateway.Authentication;
+using Send.Gateway.Proxy;
+using Send.ServiceDefaults.Identity;
+using Yarp.ReverseProxy.Transforms;
+
+namespace Send.Gateway.Extensions;
+
+internal static class Extensions
+{
+    public const string ReverseProxySection = "ReverseProxy";
+
+    public static void AddGatewayServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddInternalIdentity();
+
+        // Routes and clusters live in configuration; destinations are service names
+        // (http://keyservice) resolved by service discovery, as Aspire and Kubernetes name them.
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection(ReverseProxySection))
+            .AddServiceDiscoveryDestinationResolver()
+            .AddTransforms(context => context.AddRequestTransform(IdentityForwarding.ApplyAsync));
+
+        builder.Services.AddHttpClient<KeyServiceClient>(client => client.BaseAddress = new Uri("http://keyservice"))
+            .AddHttpMessageHandler<InternalIdentityHandler>();
+        builder.Services.AddSingleton<ApiKeyVerifier>();
+
+        builder.Services.AddHttpClient(ApiDocumentAggregator.HttpClientName);
+        builder.Services.AddSingleton<ApiDocumentAggregator>();
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Send.ServiceDefaults.Errors;
+
+namespace Send.ServiceDefaults.Identity;
+
+/// <summary>
+/// Refuses any request that does not carry a valid identity signed by the Gateway, so a
+/// service reached directly (past the Gateway) serves nothing. Probes and the OpenAPI document
+/// stay open: they hold no tenant data and the cluster needs them.
+/// </summary>
+public sealed class InternalIdentityMiddleware(RequestDelegate next, IOptions<InternalIdentityOptions> options, TimeProvider clock, ILogger<InternalIdentityMiddleware> logger)
+{
+    private readonly byte[] _key = InternalIdentityToken.KeyFromSecret(options.Value.Secret);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (IsOpenPath(context.Request.Path))
+        {
+            await next(context);
+            return;
+        }
+
+        var token = context.Request.Headers[InternalIdentityToken.HeaderName].ToString();
+        if (!InternalIdentityToken.TryVerify(token, context.Request.Method, context.Request.Path.Value ?? "/", _key, clock.GetUtcNow(), out var caller, out var error))
+        {
+            logger.LogWarning("Refused {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, error);
+            await Problems.Of(StatusCodes.Status401Unauthorized, ProblemNames.MissingInternalIdentity,
+                    $"{error} Call Send through its Gateway.")
+                .ExecuteAsync(context);
+            return;
+        }
+
+        context.Features.Set(caller);
+        await next(context);
+    }
+
+    private static bool IsOpenPath(PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi");
+}
