@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using Send.BuildingBlocks.ApiKeys;
+using Xunit;
+
+namespace Send.TestSupport;
+
+/// <summary>
+/// The whole platform as separate processes: the Gateway and the four services, each with its
+/// own throwaway database on the shared PostgreSQL, sharing Redis and one internal-identity
+/// secret, and a bootstrap key for an organization <c>default</c>.
+/// </summary>
+public class SendCluster : IAsyncLifetime
+{
+    public static readonly string[] Services = ["KeyService", "EmailService", "EventService", "WebhookService"];
+
+    private readonly Dictionary<string, ServiceProcess> _services = [];
+
+    public string BootstrapKey { get; } = ApiKeyToken.Generate("live");
+
+    public string IdentitySecret { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+
+    public ServiceProcess Gateway { get; private set; } = null!;
+
+    public PostgresServer Postgres { get; private set; } = null!;
+
+    public RedisServer Redis { get; private set; } = null!;
+
+    public ServiceProcess Service(string folder) => _services[folder];
+
+    /// <summary>A client of the Gateway that authenticates with the bootstrap key.</summary>
+    public HttpClient CreateAuthenticatedClient()
+    {
+        var client = Gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", BootstrapKey);
+        return client;
+    }
+
+    public string AllLogs => string.Join("\n", _services.Values.Append(Gateway).Select(s => s.Logs));
+
+    public virtual async Task InitializeAsync()
+    {
+        Postgres = await SharedInfrastructure.PostgresAsync();
+        Redis = await SharedInfrastructure.RedisAsync();
+
+        var started = await Task.WhenAll(Services.Select(async folder =>
+        {
+            var database = await Postgres.CreateDatabaseAsync(folder.Replace("Service", "", StringComparison.Ordinal).ToLowerInvariant());
+            var env = CommonEnvironment();
+            env[$"ConnectionStrings__{DatabaseNames[folder]}"] = Postgres.ConnectionString(database);
+            if (folder == "KeyService")
+            {
+                env["SEND_BOOTSTRAP_API_KEY"] = BootstrapKey;
+            }
+
+            return await ServiceProcess.StartAsync(folder, env);
+        }));
+        foreach (var service in started)
+        {
+            _services[service.Folder] = service;
+        }
+
+        Gateway = await StartGatewayAsync();
+    }
+
+    /// <summary>Starts another Gateway replica wired to the same services.</summary>
+    public Task<ServiceProcess> StartGatewayAsync()
+    {
+        var env = CommonEnvironment();
+        foreach (var (folder, service) in _services)
+        {
+            env[$"services__{folder.ToLowerInvariant()}__http__0"] = service.BaseAddress.ToString().TrimEnd('/');
+        }
+
+        return ServiceProcess.StartAsync("Gateway", env);
+    }
+
+    public virtual Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        foreach (var service in _services.Values)
+        {
+            service.Dispose();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static readonly Dictionary<string, string> DatabaseNames = new()
+    {
+        ["KeyService"] = "keysdb",
+        ["EmailService"] = "emaildb",
+        ["EventService"] = "eventsdb",
+        ["WebhookService"] = "webhooksdb",
+    };
+
+    private Dictionary<string, string?> CommonEnvironment() => new()
+    {
+        ["Send__InternalIdentity__Secret"] = IdentitySecret,
+        ["ConnectionStrings__redis"] = Redis.ConnectionString,
+    };
+}
