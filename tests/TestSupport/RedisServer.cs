@@ -24,7 +24,7 @@ public sealed class RedisServer : IDisposable
     {
         _server = new ExternalProcess("redis", "redis-server",
             ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no"]);
+             "--save", "", "--appendonly", "no", "--dbfilename", "send-test.rdb"]);
         await Eventually.Until(async () =>
         {
             using var client = new TcpClient();
