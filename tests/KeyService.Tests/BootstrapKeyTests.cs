@@ -57,7 +57,7 @@ public sealed class BootstrapKeyTests
 
         await using var connection = new NpgsqlConnection(postgres.ConnectionString(database));
         await connection.OpenAsync();
-        Assert.Equal(1L, await Scalar(connection, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
+        Assert.True((long)(await Scalar(connection, "SELECT count(*) FROM \"__EFMigrationsHistory\""))! >= 1);
         Assert.Equal(0L, await Scalar(connection, "SELECT count(*) FROM api_keys"));
     }
 

@@ -14,6 +14,7 @@ public class SendCluster : IAsyncLifetime
     public static readonly string[] Services = ["KeyService", "EmailService", "EventService", "WebhookService"];
 
     private readonly Dictionary<string, ServiceProcess> _services = [];
+    private readonly Dictionary<string, string> _databases = [];
 
     public string BootstrapKey { get; } = ApiKeyToken.Generate("live");
 
@@ -27,11 +28,14 @@ public class SendCluster : IAsyncLifetime
 
     public ServiceProcess Service(string folder) => _services[folder];
 
+    /// <summary>The connection string of a service's own database, for tests that check what was stored.</summary>
+    public string DatabaseConnectionString(string folder) => _databases[folder];
+
     /// <summary>A client of the Gateway that authenticates with the bootstrap key.</summary>
-    public HttpClient CreateAuthenticatedClient()
+    public HttpClient CreateAuthenticatedClient(string? key = null)
     {
         var client = Gateway.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", BootstrapKey);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", key ?? BootstrapKey);
         return client;
     }
 
@@ -47,6 +51,11 @@ public class SendCluster : IAsyncLifetime
             var database = await Postgres.CreateDatabaseAsync(folder.Replace("Service", "", StringComparison.Ordinal).ToLowerInvariant());
             var env = CommonEnvironment();
             env[$"ConnectionStrings__{DatabaseNames[folder]}"] = Postgres.ConnectionString(database);
+            lock (_databases)
+            {
+                _databases[folder] = Postgres.ConnectionString(database);
+            }
+
             if (folder == "KeyService")
             {
                 env["SEND_BOOTSTRAP_API_KEY"] = BootstrapKey;

@@ -1,6 +1,7 @@
 using Send.BuildingBlocks.ApiKeys;
 using Send.ServiceDefaults.Errors;
 using Send.ServiceDefaults.Identity;
+using Yarp.ReverseProxy.Model;
 
 namespace Send.Gateway.Authentication;
 
@@ -52,6 +53,17 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, KeyServ
         if (failure is not null)
         {
             await Refuse(context, StatusCodes.Status403Forbidden, ProblemNames.InvalidApiKey, failure);
+            return;
+        }
+
+        // A route without a configured permission is refused rather than left open by mistake.
+        var required = RoutePermissions.Required(context);
+        if (required is null || !key!.Permissions.Contains(required))
+        {
+            await Refuse(context, StatusCodes.Status403Forbidden, ProblemNames.RestrictedApiKey,
+                required is null
+                    ? "This route has no permission configured; refusing by default."
+                    : $"This API key is restricted: {context.Request.Method} {context.Request.Path} needs the '{required}' permission.");
             return;
         }
 

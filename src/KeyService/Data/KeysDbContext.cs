@@ -29,7 +29,10 @@ public sealed class KeysDbContext(DbContextOptions<KeysDbContext> options) : DbC
             e.Property(k => k.Environment).HasMaxLength(8);
             e.Property(k => k.Status).HasMaxLength(16);
             // Not unique: two keys may share a prefix; the hash tells them apart.
+            e.Property(k => k.PreviousKeyPrefix).HasMaxLength(16).IsFixedLength();
+            e.Property(k => k.PreviousKeyHash).HasMaxLength(64).IsFixedLength();
             e.HasIndex(k => k.KeyPrefix);
+            e.HasIndex(k => k.PreviousKeyPrefix).HasFilter("previous_key_prefix IS NOT NULL");
             e.HasIndex(k => k.KeyHash).IsUnique();
             e.HasIndex(k => new { k.OrganizationId, k.CreatedAt });
             e.HasOne<Organization>().WithMany().HasForeignKey(k => k.OrganizationId);

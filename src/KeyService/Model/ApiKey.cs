@@ -23,4 +23,9 @@ public sealed class ApiKey
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? DeletedAt { get; set; }
+
+    /// <summary>After a rotation the replaced secret keeps working until this grace period ends.</summary>
+    public string? PreviousKeyPrefix { get; set; }
+    public string? PreviousKeyHash { get; set; }
+    public DateTimeOffset? PreviousKeyExpiresAt { get; set; }
 }

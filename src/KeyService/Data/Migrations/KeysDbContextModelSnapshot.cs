@@ -169,6 +169,22 @@ namespace Send.KeyService.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("permissions");
 
+                    b.Property<DateTimeOffset?>("PreviousKeyExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("previous_key_expires_at");
+
+                    b.Property<string>("PreviousKeyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("previous_key_hash")
+                        .IsFixedLength();
+
+                    b.Property<string>("PreviousKeyPrefix")
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("previous_key_prefix")
+                        .IsFixedLength();
+
                     b.Property<int>("RateLimitPeriodSeconds")
                         .HasColumnType("integer")
                         .HasColumnName("rate_limit_period_seconds");
@@ -197,6 +213,10 @@ namespace Send.KeyService.Data.Migrations
 
                     b.HasIndex("KeyPrefix")
                         .HasDatabaseName("ix_api_keys_key_prefix");
+
+                    b.HasIndex("PreviousKeyPrefix")
+                        .HasDatabaseName("ix_api_keys_previous_key_prefix")
+                        .HasFilter("previous_key_prefix IS NOT NULL");
 
                     b.HasIndex("OrganizationId", "CreatedAt")
                         .HasDatabaseName("ix_api_keys_organization_id_created_at");
