@@ -148,4 +148,22 @@ public sealed class ApiKeysApiTests(SendCluster cluster)
         var (_, back) = await SendJson(admin, HttpMethod.Get, $"/v1/api-keys?limit=2&before={ids[0]}");
         Assert.Equal([ids[2], ids[1]], back.GetProperty("data").EnumerateArray().Select(k => k.GetProperty("id").GetString()));
     }
+
+    [Theory]
+    [InlineData("10.0.0.0/8", HttpStatusCode.Forbidden)]
+    [InlineData("127.0.0.1", HttpStatusCode.OK)]
+    [InlineData("127.0.0.0/8", HttpStatusCode.OK)]
+    public async Task An_ip_allowlist_admits_only_its_ranges(string cidr, HttpStatusCode expected)
+    {
+        using var admin = cluster.CreateAuthenticatedClient();
+        var created = await CreateKey(admin, new { name = "allowlisted", allowed_cidrs = new[] { cidr } });
+        using var client = cluster.CreateAuthenticatedClient(created.GetProperty("token").GetString());
+
+        var (response, body) = await SendJson(client, HttpMethod.Get, "/v1/api-keys");
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Forbidden)
+        {
+            Assert.Equal("restricted_api_key", body.GetProperty("name").GetString());
+        }
+    }
 }

@@ -56,6 +56,13 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, KeyServ
             return;
         }
 
+        if (!IpAllowlist.Permits(key!.AllowedCidrs, context.Connection.RemoteIpAddress))
+        {
+            await Refuse(context, StatusCodes.Status403Forbidden, ProblemNames.RestrictedApiKey,
+                "This API key may not be used from this IP address.");
+            return;
+        }
+
         // A route without a configured permission is refused rather than left open by mistake.
         var required = RoutePermissions.Required(context);
         if (required is null || !key!.Permissions.Contains(required))
@@ -75,6 +82,7 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, KeyServ
             KeyPrefix = prefix,
             Permissions = key.Permissions,
             Environment = key.Environment,
+            DomainId = key.DomainId,
         });
         await next(context);
     }

@@ -21,6 +21,9 @@ public sealed record Caller
     [JsonPropertyName("env")] public string? Environment { get; init; }
     [JsonPropertyName("svc")] public string? Service { get; init; }
 
+    /// <summary>When set, the key may only send from this domain (Resend's <c>domain_id</c>).</summary>
+    [JsonPropertyName("domain")] public string? DomainId { get; init; }
+
     /// <summary>True for keys of the <c>test</c> environment: nothing they send is really delivered.</summary>
     [JsonIgnore] public bool IsTest => Environment == "test";
 
