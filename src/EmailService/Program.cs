@@ -1,19 +1,12 @@
 using Send.BuildingBlocks.Data;
+using Send.BuildingBlocks.Hosting;
 using Send.EmailService.Data;
-using Send.EmailService.Extensions;
-using Send.ServiceDefaults;
-using Send.ServiceDefaults.Identity;
-using Send.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-builder.AddApplicationServices();
+builder.AddSendService<WebApplicationBuilder, EmailDbContext>("emaildb");
 
 var app = builder.Build();
-app.UseSendErrorHandling();
-app.UseInternalIdentity();
-app.MapDefaultEndpoints();
-app.MapSendOpenApi();
+app.UseSendService();
 
 if (await app.RunDatabaseCommandAsync<EmailDbContext>(args))
 {

@@ -1,19 +1,12 @@
 using Send.BuildingBlocks.Data;
+using Send.BuildingBlocks.Hosting;
 using Send.EventService.Data;
-using Send.EventService.Extensions;
-using Send.ServiceDefaults;
-using Send.ServiceDefaults.Identity;
-using Send.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-builder.AddApplicationServices();
+builder.AddSendService<WebApplicationBuilder, EventsDbContext>("eventsdb");
 
 var app = builder.Build();
-app.UseSendErrorHandling();
-app.UseInternalIdentity();
-app.MapDefaultEndpoints();
-app.MapSendOpenApi();
+app.UseSendService();
 
 if (await app.RunDatabaseCommandAsync<EventsDbContext>(args))
 {

@@ -1,21 +1,16 @@
 using Send.BuildingBlocks.Data;
+using Send.BuildingBlocks.Hosting;
 using Send.KeyService.Apis;
 using Send.KeyService.Data;
 using Send.KeyService.Extensions;
 using Send.KeyService.Services;
-using Send.ServiceDefaults;
-using Send.ServiceDefaults.Identity;
-using Send.ServiceDefaults.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+builder.AddSendService<WebApplicationBuilder, KeysDbContext>(Extensions.DatabaseName);
 builder.AddApplicationServices();
 
 var app = builder.Build();
-app.UseSendErrorHandling();
-app.UseInternalIdentity();
-app.MapDefaultEndpoints();
-app.MapSendOpenApi();
+app.UseSendService();
 app.MapApiKeysApi();
 app.MapInternalKeysApi();
 

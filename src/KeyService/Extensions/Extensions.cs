@@ -1,9 +1,4 @@
-using Send.BuildingBlocks.Data;
-using Send.BuildingBlocks.Redis;
-using Send.KeyService.Data;
 using Send.KeyService.Services;
-using Send.ServiceDefaults.Identity;
-using Send.ServiceDefaults.OpenApi;
 
 namespace Send.KeyService.Extensions;
 
@@ -11,12 +6,6 @@ internal static class Extensions
 {
     public const string DatabaseName = "keysdb";
 
-    public static void AddApplicationServices(this IHostApplicationBuilder builder)
-    {
-        builder.AddInternalIdentity();
-        builder.AddServiceDatabase<IHostApplicationBuilder, KeysDbContext>(DatabaseName);
-        builder.AddSendRedis();
-        builder.Services.AddSendOpenApi();
+    public static void AddApplicationServices(this IHostApplicationBuilder builder) =>
         builder.Services.AddScoped<BootstrapKeyProvisioner>();
-    }
 }
