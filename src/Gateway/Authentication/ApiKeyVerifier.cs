@@ -8,7 +8,7 @@ namespace Send.Gateway.Authentication;
 /// constant time, and an unknown prefix is compared against a dummy hash, so a wrong secret
 /// and a right one take the same path and the same time.
 /// </summary>
-public sealed class ApiKeyVerifier
+public static class ApiKeyVerifier
 {
     private static readonly byte[] DummyHash = SHA256.HashData("no key has this hash"u8);
 

@@ -23,7 +23,6 @@ internal static class Extensions
 
         builder.Services.AddHttpClient<KeyServiceClient>(client => client.BaseAddress = new Uri("http://keyservice"))
             .AddHttpMessageHandler<InternalIdentityHandler>();
-        builder.Services.AddSingleton<ApiKeyVerifier>();
 
         builder.Services.AddHttpClient(ApiDocumentAggregator.HttpClientName);
         builder.Services.AddSingleton<ApiDocumentAggregator>();
