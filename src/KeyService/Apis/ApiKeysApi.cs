@@ -39,23 +39,7 @@ public static class ApiKeysApi
         }
 
         var keys = db.ApiKeys.AsNoTracking().Where(k => k.OrganizationId == caller.OrganizationId);
-        List<ApiKey> rows;
-        bool hasMore;
-        if (page.Before is not null)
-        {
-            rows = await keys.Where(k => k.Id.CompareTo(page.Before) > 0).OrderBy(k => k.Id).Take(page.Limit + 1).ToListAsync(cancellationToken);
-            hasMore = rows.Count > page.Limit;
-            rows = [.. rows.Take(page.Limit).Reverse()];
-        }
-        else
-        {
-            var older = page.After is null ? keys : keys.Where(k => k.Id.CompareTo(page.After) < 0);
-            rows = await older.OrderByDescending(k => k.Id).Take(page.Limit + 1).ToListAsync(cancellationToken);
-            hasMore = rows.Count > page.Limit;
-            rows = [.. rows.Take(page.Limit)];
-        }
-
-        return TypedResults.Ok(new CursorPage<ApiKeyView>([.. rows.Select(ApiKeyView.From)], hasMore));
+        return TypedResults.Ok(await keys.ToCursorPageAsync(page, k => k.Id, ApiKeyView.From, cancellationToken));
     }
 
     public static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> GetApiKey(string id, Caller caller, KeysDbContext db, CancellationToken cancellationToken)

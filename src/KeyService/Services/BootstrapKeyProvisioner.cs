@@ -60,7 +60,16 @@ public sealed class BootstrapKeyProvisioner(KeysDbContext db, IConfiguration con
         };
         db.ApiKeys.Add(key);
         db.AuditEntries.Add(new AuditEntry { OrganizationId = organization.Id, Action = "api_key.bootstrapped", ApiKeyId = key.Id, CreatedAt = now });
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            // Another replica provisioned the same key at the same moment: the goal is met.
+            return;
+        }
+
         logger.LogInformation("Bootstrap key {Prefix}… provisioned for organization {Organization}", prefix, organization.Id);
     }
 }

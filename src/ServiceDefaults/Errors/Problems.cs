@@ -11,7 +11,7 @@ public static class Problems
             statusCode: status,
             title: title ?? TitleFor(status),
             detail: detail,
-            extensions: new Dictionary<string, object?> { ["name"] = name, ["message"] = detail });
+            extensions: new Dictionary<string, object?> { ["name"] = name });
 
     public static ProblemHttpResult NotFound(string detail) => Of(StatusCodes.Status404NotFound, ProblemNames.NotFound, detail);
 
@@ -26,7 +26,6 @@ public static class Problems
             Detail = message,
         };
         problem.Extensions["name"] = ProblemNames.ValidationError;
-        problem.Extensions["message"] = message;
         return TypedResults.Problem(problem);
     }
 

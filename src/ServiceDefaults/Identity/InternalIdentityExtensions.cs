@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Send.ServiceDefaults.Identity;
@@ -14,7 +15,7 @@ public static class InternalIdentityExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<InternalIdentitySigner>();
         builder.Services.AddTransient<InternalIdentityHandler>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 

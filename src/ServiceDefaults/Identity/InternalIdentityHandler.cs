@@ -12,7 +12,8 @@ public sealed class InternalIdentityHandler(InternalIdentitySigner signer, IHost
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var path = request.RequestUri?.AbsolutePath ?? "/";
+        // The receiving service checks the decoded path, as ASP.NET Core presents it.
+        var path = Uri.UnescapeDataString(request.RequestUri?.AbsolutePath ?? "/");
         request.Headers.Remove(InternalIdentityToken.HeaderName);
         request.Headers.Add(InternalIdentityToken.HeaderName, signer.Sign(_self, request.Method.Method, path));
         return base.SendAsync(request, cancellationToken);
