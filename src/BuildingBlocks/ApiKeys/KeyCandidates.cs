@@ -13,6 +13,7 @@ public sealed record KeyCandidate(
     string Environment,
     string Status,
     IReadOnlyList<string> Permissions,
+    IReadOnlyList<string> Services,
     int RateLimitRequests,
     int RateLimitPeriodSeconds,
     IReadOnlyList<string> AllowedCidrs,

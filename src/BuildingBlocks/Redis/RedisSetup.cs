@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Send.ServiceDefaults.Health;
 using StackExchange.Redis;
@@ -12,9 +13,12 @@ public static class RedisSetup
 
     /// <summary>
     /// One shared multiplexer per process. It does not abort when Redis is down at start, so the
-    /// service comes up, reports not-ready, and recovers by itself when Redis returns.
+    /// service comes up, reports not-ready, and recovers by itself when Redis returns. Commands
+    /// fail fast while it is down rather than queue, so callers can fall back at once.
+    /// A service that keeps working without Redis (the Gateway) registers the check as
+    /// <paramref name="failureStatus"/> Degraded, which stays ready.
     /// </summary>
-    public static TBuilder AddSendRedis<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddSendRedis<TBuilder>(this TBuilder builder, HealthStatus failureStatus = HealthStatus.Unhealthy) where TBuilder : IHostApplicationBuilder
     {
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -26,11 +30,13 @@ public static class RedisSetup
         var options = ConfigurationOptions.Parse(connectionString);
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = 3000;
+        options.AsyncTimeout = 2000;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         var multiplexer = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(options));
 
         builder.Services.AddSingleton(_ => multiplexer.Value);
         builder.Services.AddHealthChecks()
-            .AddRedis(_ => multiplexer.Value, name: "redis", tags: [HealthPaths.ReadyTag], timeout: TimeSpan.FromSeconds(3));
+            .AddRedis(_ => multiplexer.Value, name: "redis", failureStatus: failureStatus, tags: [HealthPaths.ReadyTag], timeout: TimeSpan.FromSeconds(3));
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using Send.BuildingBlocks.ApiKeys;
+using Send.Gateway.RateLimiting;
 using Send.ServiceDefaults.Errors;
 using Send.ServiceDefaults.Identity;
 using Yarp.ReverseProxy.Model;
@@ -10,7 +11,7 @@ namespace Send.Gateway.Authentication;
 /// <see cref="Caller"/> or answers with Resend's errors — 401 <c>missing_api_key</c> when there
 /// is no key, 403 <c>invalid_api_key</c> when it does not check out.
 /// </summary>
-public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, KeyServiceClient keys, TimeProvider clock, ILogger<ApiKeyAuthenticationMiddleware> logger)
+public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, ApiKeyDirectory keys, TimeProvider clock, ILogger<ApiKeyAuthenticationMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -31,7 +32,7 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, KeyServ
         IReadOnlyList<KeyCandidate> candidates;
         try
         {
-            candidates = await keys.FindByPrefixAsync(prefix, context.RequestAborted);
+            candidates = await keys.FindAsync(prefix, context.RequestAborted);
         }
         catch (HttpRequestException ex)
         {
@@ -56,6 +57,13 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, KeyServ
             return;
         }
 
+        if (!key!.Services.Contains(RateLimitMiddleware.ServiceName))
+        {
+            await Refuse(context, StatusCodes.Status403Forbidden, ProblemNames.RestrictedApiKey,
+                $"This API key is not enabled for the '{RateLimitMiddleware.ServiceName}' service.");
+            return;
+        }
+
         if (!IpAllowlist.Permits(key!.AllowedCidrs, context.Connection.RemoteIpAddress))
         {
             await Refuse(context, StatusCodes.Status403Forbidden, ProblemNames.RestrictedApiKey,
@@ -74,6 +82,7 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, KeyServ
             return;
         }
 
+        context.Features.Set(key);
         context.Features.Set(new Caller
         {
             Kind = Caller.ApiKeyKind,
@@ -102,9 +111,11 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, KeyServ
 
 public static class ApiKeyAuthenticationExtensions
 {
+    /// <summary>The Gateway's front door on every proxied route: who is calling, then how often.</summary>
     public static IReverseProxyApplicationBuilder UseApiKeyAuthentication(this IReverseProxyApplicationBuilder proxy)
     {
         proxy.UseMiddleware<ApiKeyAuthenticationMiddleware>();
+        proxy.UseMiddleware<RateLimitMiddleware>();
         return proxy;
     }
 }

@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Send.BuildingBlocks.Redis;
 using Send.Gateway.ApiDocs;
 using Send.Gateway.Authentication;
 using Send.Gateway.Proxy;
+using Send.Gateway.RateLimiting;
 using Send.ServiceDefaults.Identity;
 using Yarp.ReverseProxy.Transforms;
 
@@ -13,6 +16,8 @@ internal static class Extensions
     public static void AddGatewayServices(this IHostApplicationBuilder builder)
     {
         builder.AddInternalIdentity();
+        // Without Redis the Gateway still works (slower, limits per replica): degraded, still ready.
+        builder.AddSendRedis(HealthStatus.Degraded);
 
         // Routes and clusters live in configuration; destinations are service names
         // (http://keyservice) resolved by service discovery, as Aspire and Kubernetes name them.
@@ -23,6 +28,10 @@ internal static class Extensions
 
         builder.Services.AddHttpClient<KeyServiceClient>(client => client.BaseAddress = new Uri("http://keyservice"))
             .AddHttpMessageHandler<InternalIdentityHandler>();
+        builder.Services.AddSingleton<ApiKeyDirectory>();
+        builder.Services.AddHostedService<KeyInvalidationListener>();
+        builder.Services.AddSingleton<LocalRateLimiter>();
+        builder.Services.AddSingleton<RedisRateLimiter>();
 
         builder.Services.AddHttpClient(ApiDocumentAggregator.HttpClientName);
         builder.Services.AddSingleton<ApiDocumentAggregator>();

@@ -26,6 +26,7 @@ public static class ApiKeysApi
         api.MapGet("/{id}", GetApiKey).WithSummary("Retrieve an API key");
         api.MapPatch("/{id}", UpdateApiKey).WithSummary("Update an API key's name, permissions, limits or expiry");
         api.MapDelete("/{id}", RevokeApiKey).WithSummary("Revoke an API key");
+        api.MapGet("/{id}/usage", GetUsage).WithSummary("Requests made with an API key, per service and day");
         api.MapPost("/{id}/rotate", RotateApiKey).WithSummary("Issue a new secret; the old one works for a grace period");
         return app;
     }
@@ -49,7 +50,7 @@ public static class ApiKeysApi
     }
 
     public static async Task<Results<Created<ApiKeyView>, ProblemHttpResult>> CreateApiKey(
-        CreateApiKeyRequest? request, Caller caller, KeysDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+        CreateApiKeyRequest? request, Caller caller, KeysDbContext db, TimeProvider clock, KeyCacheInvalidator cache, HttpContext http, CancellationToken cancellationToken)
     {
         request ??= new CreateApiKeyRequest(null, null, null, null, null, null, null, null, null);
         var rules = new ApiKeyRules(clock);
@@ -88,11 +89,12 @@ public static class ApiKeysApi
         db.ApiKeys.Add(key);
         AuditLog.Record(db, http, caller, "api_key.created", key.Id, now);
         await db.SaveChangesAsync(cancellationToken);
+        await cache.InvalidateAsync(key.KeyPrefix);
         return TypedResults.Created($"/v1/api-keys/{key.Id}", ApiKeyView.From(key) with { Token = token });
     }
 
     public static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> UpdateApiKey(
-        string id, UpdateApiKeyRequest? request, Caller caller, KeysDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+        string id, UpdateApiKeyRequest? request, Caller caller, KeysDbContext db, TimeProvider clock, KeyCacheInvalidator cache, HttpContext http, CancellationToken cancellationToken)
     {
         var key = await FindActiveAsync(db, id, caller, cancellationToken);
         if (key is null)
@@ -122,11 +124,12 @@ public static class ApiKeysApi
         key.ExpiresAt = request.ExpiresAt ?? key.ExpiresAt;
         AuditLog.Record(db, http, caller, "api_key.updated", key.Id, clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
+        await cache.InvalidateAsync(key.KeyPrefix, key.PreviousKeyPrefix);
         return TypedResults.Ok(ApiKeyView.From(key));
     }
 
     public static async Task<Results<Ok<DeletedApiKey>, ProblemHttpResult>> RevokeApiKey(
-        string id, Caller caller, KeysDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+        string id, Caller caller, KeysDbContext db, TimeProvider clock, KeyCacheInvalidator cache, HttpContext http, CancellationToken cancellationToken)
     {
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id && k.OrganizationId == caller.OrganizationId, cancellationToken);
         if (key is null)
@@ -137,6 +140,7 @@ public static class ApiKeysApi
         if (key.Status != ApiKeyStatus.Revoked)
         {
             var now = clock.GetUtcNow();
+            var previousPrefix = key.PreviousKeyPrefix;
             key.Status = ApiKeyStatus.Revoked;
             key.DeletedAt = now;
             key.PreviousKeyPrefix = null;
@@ -144,13 +148,14 @@ public static class ApiKeysApi
             key.PreviousKeyExpiresAt = null;
             AuditLog.Record(db, http, caller, "api_key.revoked", key.Id, now);
             await db.SaveChangesAsync(cancellationToken);
+            await cache.InvalidateAsync(key.KeyPrefix, previousPrefix);
         }
 
         return TypedResults.Ok(new DeletedApiKey(key.Id));
     }
 
     public static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> RotateApiKey(
-        string id, RotateApiKeyRequest? request, Caller caller, KeysDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+        string id, RotateApiKeyRequest? request, Caller caller, KeysDbContext db, TimeProvider clock, KeyCacheInvalidator cache, HttpContext http, CancellationToken cancellationToken)
     {
         var key = await FindActiveAsync(db, id, caller, cancellationToken);
         if (key is null)
@@ -167,6 +172,7 @@ public static class ApiKeysApi
 
         var now = clock.GetUtcNow();
         var token = ApiKeyToken.Generate(key.Environment);
+        var replacedPrefixes = new[] { key.KeyPrefix, key.PreviousKeyPrefix };
         (key.PreviousKeyPrefix, key.PreviousKeyHash, key.PreviousKeyExpiresAt) = grace > 0
             ? (key.KeyPrefix, key.KeyHash, now.AddSeconds(grace))
             : ((string?)null, (string?)null, (DateTimeOffset?)null);
@@ -174,7 +180,22 @@ public static class ApiKeysApi
         key.KeyHash = ApiKeyToken.Hash(token);
         AuditLog.Record(db, http, caller, "api_key.rotated", key.Id, now);
         await db.SaveChangesAsync(cancellationToken);
+        await cache.InvalidateAsync([.. replacedPrefixes, key.KeyPrefix]);
         return TypedResults.Ok(ApiKeyView.From(key) with { Token = token, PreviousTokenExpiresAt = key.PreviousKeyExpiresAt });
+    }
+
+    public static async Task<Results<Ok<ApiKeyUsageList>, ProblemHttpResult>> GetUsage(string id, Caller caller, KeysDbContext db, CancellationToken cancellationToken)
+    {
+        if (!await db.ApiKeys.AnyAsync(k => k.Id == id && k.OrganizationId == caller.OrganizationId, cancellationToken))
+        {
+            return NotFound(id);
+        }
+
+        var usage = await db.Usage.AsNoTracking().Where(u => u.ApiKeyId == id)
+            .OrderByDescending(u => u.Day).ThenBy(u => u.Service).Take(400)
+            .Select(u => new ApiKeyUsageDay(u.Day, u.Service, u.Requests))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new ApiKeyUsageList(id, usage));
     }
 
     private static Task<ApiKey?> FindActiveAsync(KeysDbContext db, string id, Caller caller, CancellationToken cancellationToken) =>

@@ -42,7 +42,7 @@ public static class InternalKeysApi
     }
 
     private static KeyCandidate Candidate(ApiKey k, string hash, DateTimeOffset? expiresAt) =>
-        new(k.Id, k.OrganizationId, hash, k.Environment, k.Status, k.Permissions, k.RateLimitRequests, k.RateLimitPeriodSeconds,
+        new(k.Id, k.OrganizationId, hash, k.Environment, k.Status, k.Permissions, k.Services, k.RateLimitRequests, k.RateLimitPeriodSeconds,
             k.AllowedCidrs, k.DomainId, expiresAt);
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>

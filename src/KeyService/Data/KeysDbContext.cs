@@ -9,6 +9,7 @@ public sealed class KeysDbContext(DbContextOptions<KeysDbContext> options) : DbC
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ApiKeyUsage> Usage => Set<ApiKeyUsage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -42,6 +43,13 @@ public sealed class KeysDbContext(DbContextOptions<KeysDbContext> options) : DbC
             e.HasKey(a => a.Id);
             e.Property(a => a.Action).HasMaxLength(64);
             e.HasIndex(a => new { a.OrganizationId, a.CreatedAt });
+        });
+        modelBuilder.Entity<ApiKeyUsage>(e =>
+        {
+            e.ToTable("api_key_usage");
+            e.HasKey(u => new { u.ApiKeyId, u.Service, u.Day });
+            e.Property(u => u.ApiKeyId).HasMaxLength(40);
+            e.Property(u => u.Service).HasMaxLength(16);
         });
         modelBuilder.AddMessagingTables();
     }

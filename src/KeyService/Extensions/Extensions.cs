@@ -6,6 +6,11 @@ internal static class Extensions
 {
     public const string DatabaseName = "keysdb";
 
-    public static void AddApplicationServices(this IHostApplicationBuilder builder) =>
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
         builder.Services.AddScoped<BootstrapKeyProvisioner>();
+        builder.Services.AddSingleton<KeyCacheInvalidator>();
+        builder.Services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.SectionName);
+        builder.Services.AddHostedService<UsageSync>();
+    }
 }

@@ -224,6 +224,32 @@ namespace Send.KeyService.Data.Migrations
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Send.KeyService.Model.ApiKeyUsage", b =>
+                {
+                    b.Property<string>("ApiKeyId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("service");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.HasKey("ApiKeyId", "Service", "Day")
+                        .HasName("pk_api_key_usage");
+
+                    b.ToTable("api_key_usage", (string)null);
+                });
+
             modelBuilder.Entity("Send.KeyService.Model.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
