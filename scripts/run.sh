@@ -11,7 +11,9 @@ scripts/prerequisites.sh
 mkdir -p .local
 if [ -z "${SEND_BOOTSTRAP_API_KEY:-}" ]; then
   if [ ! -s .local/bootstrap-api-key ]; then
-    printf 'do_live_%s\n' "$(LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom | head -c 32)" > .local/bootstrap-api-key
+    # No pipe into head: with pipefail, tr's SIGPIPE would abort the script.
+    random=$(LC_ALL=C tr -dc 'A-Za-z0-9' < <(head -c 2000 /dev/urandom))
+    printf 'do_live_%s\n' "${random:0:32}" > .local/bootstrap-api-key
   fi
   SEND_BOOTSTRAP_API_KEY=$(cat .local/bootstrap-api-key)
 fi

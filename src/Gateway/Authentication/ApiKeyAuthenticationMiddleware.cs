@@ -82,17 +82,9 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, ApiKeyD
             return;
         }
 
-        context.Features.Set(key);
-        context.Features.Set(new Caller
-        {
-            Kind = Caller.ApiKeyKind,
-            OrganizationId = key!.OrganizationId,
-            KeyId = key.Id,
-            KeyPrefix = prefix,
-            Permissions = key.Permissions,
-            Environment = key.Environment,
-            DomainId = key.DomainId,
-        });
+        var authenticated = AuthenticatedCaller.For(key, prefix);
+        context.Features.Set(authenticated);
+        context.Features.Set(authenticated.Caller);
         await next(context);
     }
 
@@ -114,8 +106,12 @@ public static class ApiKeyAuthenticationExtensions
     /// <summary>The Gateway's front door on every proxied route: who is calling, then how often.</summary>
     public static IReverseProxyApplicationBuilder UseApiKeyAuthentication(this IReverseProxyApplicationBuilder proxy)
     {
-        proxy.UseMiddleware<ApiKeyAuthenticationMiddleware>();
-        proxy.UseMiddleware<RateLimitMiddleware>();
+        if (FrontDoorSwitch.IsEnabled(proxy.ApplicationServices))
+        {
+            proxy.UseMiddleware<ApiKeyAuthenticationMiddleware>();
+            proxy.UseMiddleware<RateLimitMiddleware>();
+        }
+
         return proxy;
     }
 }

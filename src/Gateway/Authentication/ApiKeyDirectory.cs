@@ -22,6 +22,10 @@ public sealed class ApiKeyDirectory(KeyServiceClient keyService, IConnectionMult
     // so a lookup racing a revocation cannot put the revoked key back into memory.
     private readonly ConcurrentDictionary<string, long> _generations = new(StringComparer.Ordinal);
 
+    // Lookups in flight, so a burst of requests for one key that missed memory makes one lookup
+    // (no stampede on Redis and KeyService when an entry expires under load).
+    private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<KeyCandidate>>>> _inFlight = new(StringComparer.Ordinal);
+
     public async Task<IReadOnlyList<KeyCandidate>> FindAsync(string prefix, CancellationToken cancellationToken)
     {
         if (_memory.TryGetValue(prefix, out IReadOnlyList<KeyCandidate>? remembered) && remembered is not null)
@@ -29,9 +33,28 @@ public sealed class ApiKeyDirectory(KeyServiceClient keyService, IConnectionMult
             return remembered;
         }
 
+        var lookup = _inFlight.GetOrAdd(prefix, p => new Lazy<Task<IReadOnlyList<KeyCandidate>>>(() => LookUpOnceAsync(p)));
+        // The shared lookup is not tied to one request: one caller giving up must not fail the others.
+        return await lookup.Value.WaitAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<KeyCandidate>> LookUpOnceAsync(string prefix)
+    {
+        try
+        {
+            return await LookUpAsync(prefix);
+        }
+        finally
+        {
+            _inFlight.TryRemove(prefix, out _);
+        }
+    }
+
+    private async Task<IReadOnlyList<KeyCandidate>> LookUpAsync(string prefix)
+    {
         var generation = _generations.GetValueOrDefault(prefix);
         var (shared, mayShare) = await ReadSharedAsync(prefix);
-        var candidates = shared ?? await keyService.FindByPrefixAsync(prefix, cancellationToken);
+        var candidates = shared ?? await keyService.FindByPrefixAsync(prefix, CancellationToken.None);
         if (shared is null && mayShare)
         {
             await WriteSharedAsync(prefix, candidates);

@@ -31,7 +31,10 @@ internal static class Extensions
         builder.Services.AddSingleton<ApiKeyDirectory>();
         builder.Services.AddHostedService<KeyInvalidationListener>();
         builder.Services.AddSingleton<LocalRateLimiter>();
-        builder.Services.AddSingleton<RedisRateLimiter>();
+        builder.Services.AddSingleton<RedisQuotaStore>();
+        builder.Services.AddSingleton<QuotaReservations>();
+        builder.Services.AddSingleton<UsageRecorder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
 
         builder.Services.AddHttpClient(ApiDocumentAggregator.HttpClientName);
         builder.Services.AddSingleton<ApiDocumentAggregator>();

@@ -1,3 +1,4 @@
+using Send.Gateway.Authentication;
 using Send.ServiceDefaults.Identity;
 using Yarp.ReverseProxy.Transforms;
 
@@ -16,11 +17,11 @@ public static class IdentityForwarding
         // Services never need the secret itself; not forwarding it keeps it out of their logs.
         headers.Remove("Authorization");
 
-        var caller = context.HttpContext.Features.Get<Caller>();
-        if (caller is not null)
+        var authenticated = context.HttpContext.Features.Get<AuthenticatedCaller>();
+        if (authenticated is not null)
         {
             var signer = context.HttpContext.RequestServices.GetRequiredService<InternalIdentitySigner>();
-            headers.Add(InternalIdentityToken.HeaderName, signer.Sign(caller, context.HttpContext.Request.Method, context.Path.Value ?? "/"));
+            headers.Add(InternalIdentityToken.HeaderName, signer.Sign(authenticated.EncodedCaller, context.HttpContext.Request.Method, context.Path.Value ?? "/"));
         }
 
         return ValueTask.CompletedTask;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Send.BuildingBlocks.ApiKeys;
+using Send.Gateway.Authentication;
 using Send.ServiceDefaults.Errors;
 
 namespace Send.Gateway.RateLimiting;
@@ -9,16 +9,16 @@ namespace Send.Gateway.RateLimiting;
 /// <c>ratelimit-limit</c>, <c>ratelimit-remaining</c> and <c>ratelimit-reset</c> headers;
 /// over quota it answers 429 <c>rate_limit_exceeded</c> with <c>retry-after</c>.
 /// </summary>
-public sealed class RateLimitMiddleware(RequestDelegate next, RedisRateLimiter limiter)
+public sealed class RateLimitMiddleware(RequestDelegate next, QuotaReservations quotas, UsageRecorder usage)
 {
     /// <summary>This Gateway fronts Send's email product; keys must include it in their services.</summary>
     public const string ServiceName = "send";
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var key = context.Features.Get<KeyCandidate>()
+        var key = context.Features.Get<AuthenticatedCaller>()?.Key
             ?? throw new InvalidOperationException("Rate limiting runs after authentication.");
-        var decision = await limiter.AcquireAsync(key.Id, key.RateLimitRequests, key.RateLimitPeriodSeconds, ServiceName);
+        var decision = await quotas.AcquireAsync(key.Id, key.RateLimitRequests, key.RateLimitPeriodSeconds);
 
         var headers = context.Response.Headers;
         headers["ratelimit-limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
@@ -33,6 +33,7 @@ public sealed class RateLimitMiddleware(RequestDelegate next, RedisRateLimiter l
             return;
         }
 
+        usage.Record(key.Id, ServiceName);
         await next(context);
     }
 }
