@@ -112,6 +112,15 @@ public sealed class IdentityTests(SendCluster cluster)
     }
 
     [Fact]
+    public async Task A_well_formed_key_with_an_unknown_prefix_is_403_invalid_api_key()
+    {
+        using var client = cluster.Gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Send.BuildingBlocks.ApiKeys.ApiKeyToken.Generate("live"));
+        using var response = await client.GetAsync(new Uri("/v1/api-keys", UriKind.Relative));
+        await ProblemAssert.IsProblem(response, HttpStatusCode.Forbidden, "invalid_api_key");
+    }
+
+    [Fact]
     public async Task The_raw_key_never_reaches_a_service_or_a_log()
     {
         using var client = cluster.CreateAuthenticatedClient();

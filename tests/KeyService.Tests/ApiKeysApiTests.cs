@@ -166,4 +166,65 @@ public sealed class ApiKeysApiTests(SendCluster cluster)
             Assert.Equal("restricted_api_key", body.GetProperty("name").GetString());
         }
     }
+
+    [Fact]
+    public async Task An_expired_key_is_refused_as_expired()
+    {
+        using var admin = cluster.CreateAuthenticatedClient();
+        var created = await CreateKey(admin, new { name = "short-lived", expires_at = DateTimeOffset.UtcNow.AddSeconds(2) });
+        using var client = cluster.CreateAuthenticatedClient(created.GetProperty("token").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await SendJson(client, HttpMethod.Get, "/v1/api-keys")).Response.StatusCode);
+
+        var (_, body) = await Eventually.Until(
+            () => SendJson(client, HttpMethod.Get, "/v1/api-keys"),
+            r => r.Response.StatusCode == HttpStatusCode.Forbidden, TimeSpan.FromSeconds(15), "the key to expire");
+        Assert.Equal("invalid_api_key", body.GetProperty("name").GetString());
+        Assert.Contains("expired", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sending_access_key_cannot_read_analytics_but_passes_the_gateway_for_sending()
+    {
+        using var admin = cluster.CreateAuthenticatedClient();
+        var created = await CreateKey(admin, new { name = "sender-2", permission = "sending_access" });
+        using var sender = cluster.CreateAuthenticatedClient(created.GetProperty("token").GetString());
+
+        var (analytics, analyticsBody) = await SendJson(sender, HttpMethod.Get, "/v1/analytics/overview");
+        Assert.Equal(HttpStatusCode.Forbidden, analytics.StatusCode);
+        Assert.Equal("restricted_api_key", analyticsBody.GetProperty("name").GetString());
+
+        // emails:send is enough to get past the Gateway to EmailService, which owns the route.
+        var (send, sendBody) = await SendJson(sender, HttpMethod.Post, "/v1/emails", "{}");
+        Assert.True(send.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden), sendBody.ToString());
+    }
+
+    [Fact]
+    public async Task Created_and_rotated_tokens_appear_in_no_table_and_no_log()
+    {
+        using var admin = cluster.CreateAuthenticatedClient();
+        var created = await CreateKey(admin, new { name = "secret-keeping" });
+        var (_, rotated) = await SendJson(admin, HttpMethod.Post, $"/v1/api-keys/{created.GetProperty("id").GetString()}/rotate");
+        var tokens = new[] { created.GetProperty("token").GetString()!, rotated.GetProperty("token").GetString()! };
+        foreach (var token in tokens)
+        {
+            using var client = cluster.CreateAuthenticatedClient(token);
+            await SendJson(client, HttpMethod.Get, "/v1/api-keys");
+        }
+
+        await using var db = new NpgsqlConnection(cluster.DatabaseConnectionString("KeyService"));
+        await db.OpenAsync();
+        var dump = new System.Text.StringBuilder();
+        foreach (var table in new[] { "api_keys", "audit_entries", "organizations", "api_key_usage" })
+        {
+            await using var command = new NpgsqlCommand($"SELECT coalesce(string_agg(t::text, ' '), '') FROM {table} t", db);
+            dump.Append(await command.ExecuteScalarAsync());
+        }
+
+        foreach (var token in tokens)
+        {
+            var secret = token[16..];
+            Assert.DoesNotContain(secret, dump.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, cluster.AllLogs, StringComparison.Ordinal);
+        }
+    }
 }
