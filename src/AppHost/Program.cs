@@ -23,6 +23,7 @@ var webhooks = builder.AddSendService<Projects.WebhookService>("webhookservice",
 
 builder.AddProject<Projects.Gateway>("gateway")
     .WithEnvironment("Send__InternalIdentity__Secret", identitySecret)
+    .WithReference(redis)
     .WithReference(keys).WithReference(email).WithReference(events).WithReference(webhooks)
     .WithHttpHealthCheck("/health/ready")
     .WaitFor(keys);

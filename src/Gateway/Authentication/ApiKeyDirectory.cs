@@ -33,21 +33,13 @@ public sealed class ApiKeyDirectory(KeyServiceClient keyService, IConnectionMult
             return remembered;
         }
 
-        var lookup = _inFlight.GetOrAdd(prefix, p => new Lazy<Task<IReadOnlyList<KeyCandidate>>>(() => LookUpOnceAsync(p)));
+        var lookup = _inFlight.GetOrAdd(prefix, p => new Lazy<Task<IReadOnlyList<KeyCandidate>>>(() => LookUpAsync(p)));
+        var task = lookup.Value;
+        // Removes exactly this lookup once done (an invalidation may already have replaced it).
+        _ = task.ContinueWith(_ => _inFlight.TryRemove(KeyValuePair.Create(prefix, lookup)), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         // The shared lookup is not tied to one request: one caller giving up must not fail the others.
-        return await lookup.Value.WaitAsync(cancellationToken);
-    }
-
-    private async Task<IReadOnlyList<KeyCandidate>> LookUpOnceAsync(string prefix)
-    {
-        try
-        {
-            return await LookUpAsync(prefix);
-        }
-        finally
-        {
-            _inFlight.TryRemove(prefix, out _);
-        }
+        return await task.WaitAsync(cancellationToken);
     }
 
     private async Task<IReadOnlyList<KeyCandidate>> LookUpAsync(string prefix)
@@ -72,6 +64,8 @@ public sealed class ApiKeyDirectory(KeyServiceClient keyService, IConnectionMult
     public void Invalidate(string prefix)
     {
         _generations.AddOrUpdate(prefix, 1, (_, g) => g + 1);
+        // A lookup that began before the change must not serve requests that arrive after it.
+        _inFlight.TryRemove(prefix, out _);
         _memory.Remove(prefix);
     }
 
@@ -83,6 +77,7 @@ public sealed class ApiKeyDirectory(KeyServiceClient keyService, IConnectionMult
             _generations.AddOrUpdate(prefix, 1, (_, g) => g + 1);
         }
 
+        _inFlight.Clear();
         _memory.Clear();
     }
 
