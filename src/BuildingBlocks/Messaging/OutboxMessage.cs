@@ -14,5 +14,8 @@ public sealed class OutboxMessage
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }
     public int Attempts { get; set; }
+
+    /// <summary>After a failed publish the relay leaves the message alone until then (backoff).</summary>
+    public DateTimeOffset? NextAttemptAt { get; set; }
     public string? LastError { get; set; }
 }

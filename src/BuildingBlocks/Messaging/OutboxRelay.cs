@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Send.BuildingBlocks.Messaging;
+
+/// <summary>
+/// Publishes committed outbox messages and marks them published. Each batch is claimed with
+/// <c>FOR UPDATE SKIP LOCKED</c>, so any number of replicas relay side by side without
+/// publishing a message twice under normal operation; a crash between publishing and marking
+/// republishes it (at-least-once), and consumers absorb that by the CloudEvent id. A failed
+/// publish backs off exponentially per message and never blocks the messages after it.
+/// </summary>
+public sealed class OutboxRelay<TContext>(
+    IServiceScopeFactory scopes,
+    IEventPublisher publisher,
+    IHostEnvironment environment,
+    TimeProvider clock,
+    IOptions<OutboxOptions> options,
+    ILogger<OutboxRelay<TContext>> logger) : BackgroundService
+    where TContext : DbContext
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int published;
+            try
+            {
+                published = await RelayBatchAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Outbox relay could not reach its database: {Message}", ex.Message);
+                published = 0;
+            }
+
+            if (published < options.Value.BatchSize)
+            {
+                await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Claims one batch, publishes it, records the outcome; returns how many were published.</summary>
+    public async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var batch = await db.Set<OutboxMessage>()
+            .FromSqlInterpolated($"""
+                SELECT * FROM outbox_messages
+                WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= {now})
+                ORDER BY created_at
+                LIMIT {options.Value.BatchSize}
+                FOR UPDATE SKIP LOCKED
+                """)
+            .ToListAsync(cancellationToken);
+
+        var published = 0;
+        foreach (var message in batch)
+        {
+            try
+            {
+                await publisher.PublishAsync(ToCloudEvent(message), cancellationToken);
+                message.PublishedAt = clock.GetUtcNow();
+                published++;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                message.Attempts++;
+                message.LastError = ex.Message.Length > 500 ? ex.Message[..500] : ex.Message;
+                message.NextAttemptAt = now + Backoff(message.Attempts);
+                logger.LogWarning("Publishing {Type} {Id} failed (attempt {Attempt}): {Message}", message.Type, message.Id, message.Attempts, ex.Message);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return published;
+    }
+
+    private CloudEvent ToCloudEvent(OutboxMessage message) =>
+        new(message.Id.ToString(), environment.ApplicationName, message.Type, message.CreatedAt,
+            JsonDocument.Parse(message.Payload).RootElement, message.Topic)
+        {
+            TraceParent = message.TraceParent,
+        };
+
+    private TimeSpan Backoff(int attempts)
+    {
+        var delay = options.Value.BaseBackoff * Math.Pow(2, Math.Min(attempts - 1, 20));
+        return delay < options.Value.MaxBackoff ? delay : options.Value.MaxBackoff;
+    }
+}
