@@ -25,8 +25,15 @@ public sealed class OutboxRelay<TContext>(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var nextCleanup = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (clock.GetUtcNow() >= nextCleanup)
+            {
+                nextCleanup = clock.GetUtcNow() + options.Value.CleanupInterval;
+                await CleanUpAsync(stoppingToken);
+            }
+
             int published;
             try
             {
@@ -42,6 +49,24 @@ public sealed class OutboxRelay<TContext>(
             {
                 await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
             }
+        }
+    }
+
+    private async Task CleanUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var (outbox, inbox) = await scope.ServiceProvider.GetRequiredService<TContext>()
+                .DeleteOlderThanAsync(clock.GetUtcNow() - options.Value.Retention, cancellationToken);
+            if (outbox + inbox > 0)
+            {
+                logger.LogInformation("Removed {Outbox} published outbox messages and {Inbox} processed-event marks", outbox, inbox);
+            }
+        }
+        catch (Exception ex) when (ex is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Outbox cleanup skipped: {Message}", ex.Message);
         }
     }
 
