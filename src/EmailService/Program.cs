@@ -1,14 +1,14 @@
-using Send.BuildingBlocks.Data;
 using Send.BuildingBlocks.Hosting;
 using Send.EmailService.Data;
+using Send.Contracts;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddSendService<WebApplicationBuilder, EmailDbContext>("emaildb");
+builder.AddSendService<WebApplicationBuilder, EmailDbContext>("emaildb", AppIds.EmailService);
 
 var app = builder.Build();
-app.UseSendService();
+app.UseSendService<EmailDbContext>();
 
-if (await app.RunDatabaseCommandAsync<EmailDbContext>(args))
+if (await app.RunSendCommandAsync<EmailDbContext>(args))
 {
     return;
 }

@@ -1,14 +1,14 @@
-using Send.BuildingBlocks.Data;
 using Send.BuildingBlocks.Hosting;
 using Send.EventService.Data;
+using Send.Contracts;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddSendService<WebApplicationBuilder, EventsDbContext>("eventsdb");
+builder.AddSendService<WebApplicationBuilder, EventsDbContext>("eventsdb", AppIds.EventService);
 
 var app = builder.Build();
-app.UseSendService();
+app.UseSendService<EventsDbContext>();
 
-if (await app.RunDatabaseCommandAsync<EventsDbContext>(args))
+if (await app.RunSendCommandAsync<EventsDbContext>(args))
 {
     return;
 }

@@ -1,20 +1,20 @@
-using Send.BuildingBlocks.Data;
 using Send.BuildingBlocks.Hosting;
+using Send.Contracts;
 using Send.KeyService.Apis;
 using Send.KeyService.Data;
 using Send.KeyService.Extensions;
 using Send.KeyService.Services;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddSendService<WebApplicationBuilder, KeysDbContext>(Extensions.DatabaseName);
+builder.AddSendService<WebApplicationBuilder, KeysDbContext>(Extensions.DatabaseName, AppIds.KeyService);
 builder.AddApplicationServices();
 
 var app = builder.Build();
-app.UseSendService();
+app.UseSendService<KeysDbContext>();
 app.MapApiKeysApi();
 app.MapInternalKeysApi();
 
-if (await app.RunDatabaseCommandAsync<KeysDbContext>(args))
+if (await app.RunSendCommandAsync<KeysDbContext>(args))
 {
     return;
 }

@@ -1,14 +1,14 @@
-using Send.BuildingBlocks.Data;
 using Send.BuildingBlocks.Hosting;
 using Send.WebhookService.Data;
+using Send.Contracts;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddSendService<WebApplicationBuilder, WebhooksDbContext>("webhooksdb");
+builder.AddSendService<WebApplicationBuilder, WebhooksDbContext>("webhooksdb", AppIds.WebhookService);
 
 var app = builder.Build();
-app.UseSendService();
+app.UseSendService<WebhooksDbContext>();
 
-if (await app.RunDatabaseCommandAsync<WebhooksDbContext>(args))
+if (await app.RunSendCommandAsync<WebhooksDbContext>(args))
 {
     return;
 }

@@ -10,11 +10,17 @@ public static class Repository
     public static string Configuration { get; } =
         typeof(Repository).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
-    /// <summary>The built entry assembly of a service, e.g. <c>ServiceDll("Gateway")</c>.</summary>
+    /// <summary>
+    /// The built entry assembly of a service, e.g. <c>ServiceDll("Gateway")</c>, or of a test
+    /// host under tests/ (<c>ServiceDll("MessagingProbe")</c>).
+    /// </summary>
     public static string ServiceDll(string folder)
     {
         var path = Path.Combine(Root, "src", folder, "bin", Configuration, "net10.0", $"Send.{folder}.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the solution first: {path} is missing.", path);
+        var testHost = Path.Combine(Root, "tests", folder, "bin", Configuration, "net10.0", $"Send.{folder}.dll");
+        return File.Exists(path) ? path
+            : File.Exists(testHost) ? testHost
+            : throw new FileNotFoundException($"Build the solution first: {path} is missing.", path);
     }
 
     private static string FindRoot()

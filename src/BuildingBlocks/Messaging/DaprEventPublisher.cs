@@ -11,7 +11,7 @@ namespace Send.BuildingBlocks.Messaging;
 /// </summary>
 public sealed class DaprEventPublisher(DaprClient dapr, string pubSubName) : IEventPublisher
 {
-    public const string DefaultPubSubName = "pubsub";
+    public const string DefaultPubSubName = Send.Contracts.Components.PubSub;
 
     public Task PublishAsync(CloudEvent cloudEvent, CancellationToken cancellationToken) =>
         dapr.PublishByteEventAsync(pubSubName, cloudEvent.Topic, JsonSerializer.SerializeToUtf8Bytes(cloudEvent),

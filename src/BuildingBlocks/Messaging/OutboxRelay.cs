@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Send.BuildingBlocks.Data;
 
 namespace Send.BuildingBlocks.Messaging;
 
@@ -39,7 +40,7 @@ public sealed class OutboxRelay<TContext>(
             {
                 published = await RelayBatchAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (IsDatabaseUnavailable(ex) && !stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning("Outbox relay could not reach its database: {Message}", ex.Message);
                 published = 0;
@@ -64,7 +65,7 @@ public sealed class OutboxRelay<TContext>(
                 logger.LogInformation("Removed {Outbox} published outbox messages and {Inbox} processed-event marks", outbox, inbox);
             }
         }
-        catch (Exception ex) when (ex is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (IsDatabaseUnavailable(ex) && !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Outbox cleanup skipped: {Message}", ex.Message);
         }
@@ -75,40 +76,46 @@ public sealed class OutboxRelay<TContext>(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        var batch = await db.Set<OutboxMessage>()
-            .FromSqlInterpolated($"""
-                SELECT * FROM outbox_messages
-                WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= {now})
-                ORDER BY created_at
-                LIMIT {options.Value.BatchSize}
-                FOR UPDATE SKIP LOCKED
-                """)
-            .ToListAsync(cancellationToken);
-
-        var published = 0;
-        foreach (var message in batch)
+        return await db.InTransactionAsync(async token =>
         {
-            try
-            {
-                await publisher.PublishAsync(ToCloudEvent(message), cancellationToken);
-                message.PublishedAt = clock.GetUtcNow();
-                published++;
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                message.Attempts++;
-                message.LastError = ex.Message.Length > 500 ? ex.Message[..500] : ex.Message;
-                message.NextAttemptAt = now + Backoff(message.Attempts);
-                logger.LogWarning("Publishing {Type} {Id} failed (attempt {Attempt}): {Message}", message.Type, message.Id, message.Attempts, ex.Message);
-            }
-        }
+            var now = clock.GetUtcNow();
+            var batch = await db.Set<OutboxMessage>()
+                .FromSqlInterpolated($"""
+                    SELECT * FROM outbox_messages
+                    WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= {now})
+                    ORDER BY created_at
+                    LIMIT {options.Value.BatchSize}
+                    FOR UPDATE SKIP LOCKED
+                    """)
+                .ToListAsync(token);
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return published;
+            var published = 0;
+            foreach (var message in batch)
+            {
+                try
+                {
+                    await publisher.PublishAsync(ToCloudEvent(message), token);
+                    message.PublishedAt = clock.GetUtcNow();
+                    published++;
+                }
+                catch (Exception ex) when (!token.IsCancellationRequested)
+                {
+                    message.Attempts++;
+                    message.LastError = ex.Message.Length > 500 ? ex.Message[..500] : ex.Message;
+                    message.NextAttemptAt = now + Backoff(message.Attempts);
+                    logger.LogWarning("Publishing {Type} {Id} failed (attempt {Attempt}): {Message}", message.Type, message.Id, message.Attempts, ex.Message);
+                }
+            }
+
+            await db.SaveChangesAsync(token);
+            return published;
+        }, cancellationToken);
     }
+
+    /// <summary>Only an unreachable database is waited out; anything else is a bug and must surface.</summary>
+    private static bool IsDatabaseUnavailable(Exception ex) =>
+        ex is DbUpdateException or Npgsql.NpgsqlException or Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException or TimeoutException
+        || ex.InnerException is Npgsql.NpgsqlException or System.Net.Sockets.SocketException;
 
     private CloudEvent ToCloudEvent(OutboxMessage message) =>
         new(message.Id.ToString(), environment.ApplicationName, message.Type, message.CreatedAt,

@@ -1,3 +1,4 @@
+using Send.BuildingBlocks.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Send.BuildingBlocks.ApiKeys;
@@ -64,19 +65,19 @@ public sealed class UsageSync(IConnectionMultiplexer redis, IServiceScopeFactory
         var day = DateOnly.FromDateTime(lastUsed.UtcDateTime);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KeysDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"UPDATE api_keys SET last_used_at = GREATEST(COALESCE(last_used_at, {lastUsed}), {lastUsed}) WHERE id = {keyId}", cancellationToken);
-        foreach (var (field, requests) in fields.Where(f => f.Key.StartsWith("service:", StringComparison.Ordinal)))
+        await db.InTransactionAsync(async token =>
         {
-            var service = field["service:".Length..];
-            await db.Database.ExecuteSqlInterpolatedAsync($"""
-                INSERT INTO api_key_usage (api_key_id, service, day, requests) VALUES ({keyId}, {service}, {day}, {requests})
-                ON CONFLICT (api_key_id, service, day) DO UPDATE SET requests = api_key_usage.requests + excluded.requests
-                """, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE api_keys SET last_used_at = GREATEST(COALESCE(last_used_at, {lastUsed}), {lastUsed}) WHERE id = {keyId}", token);
+            foreach (var (field, requests) in fields.Where(f => f.Key.StartsWith("service:", StringComparison.Ordinal)))
+            {
+                var service = field["service:".Length..];
+                await db.Database.ExecuteSqlInterpolatedAsync($"""
+                    INSERT INTO api_key_usage (api_key_id, service, day, requests) VALUES ({keyId}, {service}, {day}, {requests})
+                    ON CONFLICT (api_key_id, service, day) DO UPDATE SET requests = api_key_usage.requests + excluded.requests
+                    """, token);
+            }
+        }, cancellationToken);
     }
 
     private static async Task RestoreAsync(IDatabase redisDb, string keyId, Dictionary<string, long> fields)

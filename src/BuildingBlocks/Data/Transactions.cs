@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Send.BuildingBlocks.Data;
+
+public static class Transactions
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction under the context's execution strategy,
+    /// which retries the whole unit on a transient failure (a user transaction cannot be retried
+    /// statement by statement). Each attempt starts from a clean change tracker, so
+    /// <paramref name="work"/> must make all its changes itself. An exception rolls back.
+    /// </summary>
+    public static Task<T> InTransactionAsync<T>(this DbContext db, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(token);
+            var result = await work(token);
+            await transaction.CommitAsync(token);
+            return result;
+        }, cancellationToken);
+
+    public static Task InTransactionAsync(this DbContext db, Func<CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        db.InTransactionAsync(async token =>
+        {
+            await work(token);
+            return true;
+        }, cancellationToken);
+}

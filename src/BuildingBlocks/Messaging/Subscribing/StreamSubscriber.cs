@@ -1,0 +1,436 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Send.BuildingBlocks.Redis;
+using StackExchange.Redis;
+
+namespace Send.BuildingBlocks.Messaging.Subscribing;
+
+/// <summary>
+/// The local transport's consuming half: what a Dapr sidecar with <c>pubsub.redis</c> does for
+/// an app, done in-process. Once the app is up it discovers the subscriptions, joins one
+/// consumer group per app id on each topic's stream (so replicas compete and services each get
+/// everything), delivers each message to its route, retries with exponential backoff,
+/// dead-letters what exhausts its attempts, and takes over messages left pending by a crashed
+/// consumer. Priority topics (subscription metadata <c>priority: high</c>) are always read first.
+/// </summary>
+public sealed partial class StreamSubscriber(
+    IConnectionMultiplexer redis,
+    IConfiguration configuration,
+    IHostApplicationLifetime lifetime,
+    SubscriptionDiscovery discovery,
+    EventDeliverer deliverer,
+    MessagingApp messagingApp,
+    IOptions<DeliveryOptions> options,
+    ILogger<StreamSubscriber> logger) : BackgroundService
+{
+    private static readonly TimeSpan BlockFor = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan IdleConsumerLifetime = TimeSpan.FromHours(1);
+
+    private readonly string _consumer = $"{messagingApp.AppId}-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+    private readonly ConcurrentDictionary<StreamMessage, Task> _inFlight = new();
+    private readonly CancellationTokenSource _abort = new();
+    private SemaphoreSlim _slots = null!;
+    private StreamSettlement _settlement = null!;
+    private Dictionary<string, Subscription> _byStream = [];
+    private Uri _app = null!;
+
+    /// <summary>This consumer's name in its groups (for tests and logs).</summary>
+    public string ConsumerName => _consumer;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!await WaitForAppStartedAsync(stoppingToken))
+        {
+            return;
+        }
+
+        _app = discovery.AppAddress();
+        var subscriptions = await DiscoverAsync(stoppingToken);
+        _byStream = subscriptions.Where(s => s.PubSubName == messagingApp.PubSubName).ToDictionary(s => s.Topic);
+        if (_byStream.Count == 0)
+        {
+            LogNoSubscriptions(messagingApp.AppId);
+            return;
+        }
+
+        _slots = new SemaphoreSlim(options.Value.Concurrency, options.Value.Concurrency);
+        _settlement = new StreamSettlement(redis, messagingApp.AppId, logger);
+        await EnsureGroupsAsync(stoppingToken);
+        await using var reader = await BlockingStreamReader.ConnectAsync(
+            configuration.GetConnectionString(RedisSetup.ConnectionName)!, messagingApp.AppId, _consumer, BlockFor);
+        LogSubscribed(_consumer, string.Join(", ", _byStream.Keys));
+
+        var settling = _settlement.RunAsync();
+        var reclaiming = ReclaimLoopAsync(stoppingToken);
+        try
+        {
+            await ReadLoopAsync(reader, stoppingToken);
+        }
+        finally
+        {
+            await DrainAsync();
+            await reclaiming.ContinueWith(_ => { }, TaskScheduler.Default);
+            _settlement.Complete();
+            await settling;
+        }
+    }
+
+    private async Task<bool> WaitForAppStartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        try
+        {
+            await started.Task;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<IReadOnlyList<Subscription>> DiscoverAsync(CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await discovery.DiscoverAsync(_app, stoppingToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or JsonException or FormatException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            {
+                LogDiscoveryFailed(_app, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Creates each group from the stream's start, so nothing published before this app first ran is skipped.</summary>
+    private async Task EnsureGroupsAsync(CancellationToken stoppingToken)
+    {
+        foreach (var stream in _byStream.Keys)
+        {
+            while (true)
+            {
+                try
+                {
+                    await redis.GetDatabase().StreamCreateConsumerGroupAsync(stream, messagingApp.AppId, StreamPosition.Beginning, createStream: true);
+                    break;
+                }
+                catch (RedisServerException ex) when (ex.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+                {
+                    break;
+                }
+                catch (RedisException ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogRedisUnavailable(ex.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                }
+            }
+        }
+    }
+
+    private async Task ReadLoopAsync(BlockingStreamReader reader, CancellationToken stoppingToken)
+    {
+        var all = _byStream.Keys.OrderBy(stream => _byStream[stream].IsHighPriority ? 0 : 1).ToList();
+        var high = all.Where(stream => _byStream[stream].IsHighPriority).ToList();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _slots.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var free = _slots.CurrentCount + 1;
+            IReadOnlyList<StreamMessage> batch;
+            try
+            {
+                batch = high.Count > 0 ? await reader.ReadAsync(high, free, block: null) : [];
+                if (batch.Count == 0)
+                {
+                    batch = await reader.ReadAsync(all, free, BlockFor);
+                }
+            }
+            catch (RedisException ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                _slots.Release();
+                LogRedisUnavailable(ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                if (ex.Message.Contains("NOGROUP", StringComparison.Ordinal))
+                {
+                    await EnsureGroupsAsync(stoppingToken);
+                }
+
+                continue;
+            }
+
+            if (batch.Count == 0)
+            {
+                _slots.Release();
+                continue;
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                // The first message holds the slot taken above; the rest each wait for one.
+                if (i > 0 && !await TryTakeSlotAsync(stoppingToken))
+                {
+                    return; // stopping: the rest stay pending and are reclaimed later
+                }
+
+                Start(batch[i], previousDeliveries: 0, stoppingToken);
+            }
+        }
+    }
+
+    private async Task<bool> TryTakeSlotAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _slots.WaitAsync(stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void Start(StreamMessage message, long previousDeliveries, CancellationToken stoppingToken)
+    {
+        var task = Task.Run(() => ProcessAsync(message, previousDeliveries, stoppingToken), CancellationToken.None);
+        _inFlight[message] = task;
+        _ = task.ContinueWith(_ => _inFlight.TryRemove(message, out Task? _), TaskScheduler.Default);
+    }
+
+    private async Task ProcessAsync(StreamMessage message, long previousDeliveries, CancellationToken stoppingToken)
+    {
+        var subscription = _byStream[message.Stream];
+        try
+        {
+            if (previousDeliveries >= options.Value.MaxDeliveries)
+            {
+                await GiveUpAsync(message, subscription, $"Handed out {previousDeliveries} times without an answer: it may crash its consumer.", 0);
+                return;
+            }
+
+            var traceParent = TraceParentOf(message);
+            string? lastFailure = null;
+            for (var attempt = 1; attempt <= options.Value.MaxAttempts; attempt++)
+            {
+                if (attempt > 1)
+                {
+                    await Task.Delay(options.Value.Backoff(attempt - 1), stoppingToken);
+                    await _settlement.KeepClaimAsync(message, _consumer);
+                }
+
+                var result = await deliverer.DeliverAsync(_app, subscription, message.Envelope, traceParent, _abort.Token);
+                switch (result.Outcome)
+                {
+                    case DeliveryOutcome.Success:
+                        _settlement.Acknowledge(message);
+                        MessagingMetrics.Record(subscription.Topic, "delivered");
+                        return;
+                    case DeliveryOutcome.Drop:
+                        LogDropped(message.Id, subscription.Topic);
+                        _settlement.Acknowledge(message);
+                        MessagingMetrics.Record(subscription.Topic, "dropped");
+                        return;
+                    case DeliveryOutcome.NoHandler:
+                        await GiveUpAsync(message, subscription, result.Reason!, attempt);
+                        return;
+                    default:
+                        lastFailure = result.Reason;
+                        MessagingMetrics.Record(subscription.Topic, "retried");
+                        LogAttemptFailed(message.Id, subscription.Topic, attempt, options.Value.MaxAttempts, result.Reason);
+                        break;
+                }
+            }
+
+            await GiveUpAsync(message, subscription, lastFailure ?? "Delivery failed.", options.Value.MaxAttempts);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || _abort.IsCancellationRequested)
+        {
+            // Stopping: the message stays pending and another consumer takes it over.
+        }
+        catch (Exception ex)
+        {
+            LogProcessingFailed(ex, message.Id, subscription.Topic);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>
+    /// Dead-letters the message, or, for a subscription without a dead-letter topic, leaves it
+    /// pending: it is then retried after the processing timeout, never silently dropped.
+    /// </summary>
+    private async Task GiveUpAsync(StreamMessage message, Subscription subscription, string reason, int attempts)
+    {
+        if (subscription.DeadLetterTopic is null)
+        {
+            LogKeptPending(message.Id, subscription.Topic, reason);
+            return;
+        }
+
+        await _settlement.DeadLetterAsync(message, subscription.DeadLetterTopic, messagingApp.AppId, reason, attempts);
+        MessagingMetrics.Record(subscription.Topic, "dead_lettered");
+        LogDeadLettered(message.Id, subscription.Topic, subscription.DeadLetterTopic, reason);
+    }
+
+    private static string? TraceParentOf(StreamMessage message)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(message.Envelope);
+            return document.RootElement.TryGetProperty("traceparent", out var value) && value.ValueKind == JsonValueKind.String
+                ? value.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Takes over messages another consumer of this app has left idle past the processing
+    /// timeout (it crashed), and forgets consumers that have been gone long enough.
+    /// </summary>
+    private async Task ReclaimLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.Value.ReclaimInterval, stoppingToken);
+                foreach (var stream in _byStream.Keys)
+                {
+                    await ReclaimAsync(stream, stoppingToken);
+                    await ForgetIdleConsumersAsync(stream);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (RedisException ex)
+            {
+                LogRedisUnavailable(ex.Message);
+            }
+        }
+    }
+
+    private async Task ReclaimAsync(string stream, CancellationToken stoppingToken)
+    {
+        var db = redis.GetDatabase();
+        RedisValue start = "0-0";
+        do
+        {
+            var claimed = await db.StreamAutoClaimAsync(stream, messagingApp.AppId, _consumer,
+                (long)options.Value.ProcessingTimeout.TotalMilliseconds, start, count: 32);
+            foreach (var deleted in claimed.DeletedIds)
+            {
+                LogTrimmedWhilePending(deleted.ToString(), stream);
+            }
+
+            foreach (var entry in claimed.ClaimedEntries.Where(e => !e.IsNull))
+            {
+                var pending = await db.StreamPendingMessagesAsync(stream, messagingApp.AppId, 1, _consumer, entry.Id, entry.Id);
+                var deliveries = pending.Length > 0 ? pending[0].DeliveryCount : 1;
+                var data = entry.Values.FirstOrDefault(v => v.Name == "data").Value;
+                var message = new StreamMessage(stream, entry.Id.ToString(), (byte[]?)data ?? []);
+                LogReclaimed(message.Id, stream, deliveries);
+                if (!await TryTakeSlotAsync(stoppingToken))
+                {
+                    return;
+                }
+
+                // The delivery count includes this claim; the ones before it went unanswered.
+                Start(message, deliveries - 1, stoppingToken);
+            }
+
+            start = claimed.NextStartId;
+        }
+        while (start != "0-0" && !stoppingToken.IsCancellationRequested);
+    }
+
+    private async Task ForgetIdleConsumersAsync(string stream)
+    {
+        var db = redis.GetDatabase();
+        foreach (var consumer in await db.StreamConsumerInfoAsync(stream, messagingApp.AppId))
+        {
+            if (consumer.PendingMessageCount == 0 && consumer.Name != _consumer
+                && consumer.IdleTimeInMilliseconds > IdleConsumerLifetime.TotalMilliseconds)
+            {
+                await db.StreamDeleteConsumerAsync(stream, messagingApp.AppId, consumer.Name);
+            }
+        }
+    }
+
+    /// <summary>Lets deliveries in flight finish within the shutdown grace period, then abandons the rest to reclaim.</summary>
+    private async Task DrainAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_inFlight.Values).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            await _abort.CancelAsync();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        _slots?.Dispose();
+        deliverer.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "App {AppId} subscribes to nothing; the local transport delivers nothing to it")]
+    private partial void LogNoSubscriptions(string appId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consumer {Consumer} receives {Topics}")]
+    private partial void LogSubscribed(string consumer, string topics);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the subscriptions of {App}: {Reason}; retrying")]
+    private partial void LogDiscoveryFailed(Uri app, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unavailable to the subscriber: {Reason}")]
+    private partial void LogRedisUnavailable(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {Id} on {Topic} dropped by its handler")]
+    private partial void LogDropped(string id, string topic);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {Id} on {Topic} attempt {Attempt}/{MaxAttempts} failed: {Reason}")]
+    private partial void LogAttemptFailed(string id, string topic, int attempt, int maxAttempts, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {Id} on {Topic} could not be processed; it stays pending")]
+    private partial void LogProcessingFailed(Exception exception, string id, string topic);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {Id} on {Topic} has no dead-letter topic; kept pending for a later retry: {Reason}")]
+    private partial void LogKeptPending(string id, string topic, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {Id} on {Topic} moved to {DeadLetterTopic}: {Reason}")]
+    private partial void LogDeadLettered(string id, string topic, string deadLetterTopic, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {Id} on {Stream} was trimmed from the stream while still pending")]
+    private partial void LogTrimmedWhilePending(string id, string stream);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Took over message {Id} on {Stream} from a silent consumer (delivery {Deliveries})")]
+    private partial void LogReclaimed(string id, string stream, long deliveries);
+}

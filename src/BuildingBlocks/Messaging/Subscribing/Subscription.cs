@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace Send.BuildingBlocks.Messaging.Subscribing;
+
+/// <summary>
+/// One entry of an app's <c>/dapr/subscribe</c> answer: which topic of which pub/sub component
+/// is delivered to which route, and where messages go that cannot be delivered.
+/// </summary>
+public sealed record Subscription(
+    string PubSubName,
+    string Topic,
+    string Route,
+    string? DeadLetterTopic,
+    IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary>Subscription metadata key the local transport reads: <c>high</c> topics are drained first.</summary>
+    public const string PriorityMetadataKey = "priority";
+
+    public bool IsHighPriority => Metadata.TryGetValue(PriorityMetadataKey, out var value) && value == "high";
+
+    /// <summary>
+    /// Parses the documented JSON: <c>[{"pubsubname","topic","route"|"routes":{"default"},"deadLetterTopic","metadata"}]</c>
+    /// (property names compared case-insensitively, as daprd does).
+    /// </summary>
+    public static IReadOnlyList<Subscription> ParseAll(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var subscriptions = new List<Subscription>();
+        foreach (var element in document.RootElement.EnumerateArray())
+        {
+            var route = Property(element, "route")?.GetString()
+                ?? (Property(element, "routes") is { } routes ? Property(routes, "default")?.GetString() : null);
+            var metadata = Property(element, "metadata") is { ValueKind: JsonValueKind.Object } meta
+                ? meta.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString())
+                : [];
+            subscriptions.Add(new Subscription(
+                Property(element, "pubsubname")?.GetString() ?? throw new FormatException("A subscription has no pubsubname."),
+                Property(element, "topic")?.GetString() ?? throw new FormatException("A subscription has no topic."),
+                "/" + (route ?? throw new FormatException("A subscription has no route.")).TrimStart('/'),
+                Property(element, "deadlettertopic")?.GetString() is { Length: > 0 } deadLetter ? deadLetter : null,
+                metadata));
+        }
+
+        return subscriptions;
+    }
+
+    private static JsonElement? Property(JsonElement element, string name)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+
+        return null;
+    }
+}

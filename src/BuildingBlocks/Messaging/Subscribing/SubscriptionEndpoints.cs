@@ -1,0 +1,30 @@
+using Dapr;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Send.BuildingBlocks.Messaging.Subscribing;
+
+public static class SubscriptionEndpoints
+{
+    /// <summary>
+    /// Declares the endpoint a subscriber of <paramref name="topic"/> with Dapr's own metadata
+    /// (so <c>/dapr/subscribe</c> lists it for daprd and the local transport alike), with this
+    /// service's dead-letter topic, and optionally as a priority topic the local transport
+    /// drains first. Subscription endpoints are not public API, so they stay out of OpenAPI.
+    /// </summary>
+    public static RouteHandlerBuilder WithSubscription(this RouteHandlerBuilder endpoint, MessagingApp messagingApp, string topic, bool highPriority = false)
+    {
+        endpoint.WithTopic(new TopicOptions
+        {
+            PubsubName = messagingApp.PubSubName,
+            Name = topic,
+            DeadLetterTopic = messagingApp.DeadLetterTopic,
+        });
+        if (highPriority)
+        {
+            endpoint.WithMetadata(new TopicMetadataAttribute(Subscription.PriorityMetadataKey, "high"));
+        }
+
+        return endpoint.ExcludeFromDescription();
+    }
+}

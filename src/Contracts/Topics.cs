@@ -1,0 +1,28 @@
+namespace Send.Contracts;
+
+/// <summary>
+/// Topic names. Hyphens only: SNS topic and SQS queue names allow letters, digits, '-' and '_',
+/// so these names reach AWS unchanged.
+/// </summary>
+public static class Topics
+{
+    /// <summary>Accepted emails waiting for the delivery worker.</summary>
+    public const string EmailSend = "email-send";
+
+    /// <summary>The same work for priority sends; the worker drains it first.</summary>
+    public const string EmailSendPriority = "email-send-priority";
+
+    /// <summary>Raw delivery events from providers (SES notifications, SMTP outcomes).</summary>
+    public const string ProviderEvents = "provider-events";
+
+    /// <summary>An email's public lifecycle (email.sent, email.delivered…), the source of webhooks.</summary>
+    public const string EmailEvents = "email-events";
+
+    public static readonly IReadOnlyList<string> All = [EmailSend, EmailSendPriority, ProviderEvents, EmailEvents];
+
+    /// <summary>
+    /// Where a service's undeliverable messages go: one dead-letter topic per service, which
+    /// that service itself subscribes to so it can store, list and replay them.
+    /// </summary>
+    public static string DeadLetters(string appId) => $"{appId}-dead-letters";
+}

@@ -1,0 +1,18 @@
+namespace Send.MessagingProbe;
+
+/// <summary>
+/// What the probe publishes. <c>Behaviour</c> tells the handler how to answer:
+/// <c>succeed</c>, <c>retry-twice</c> (RETRY, RETRY, then SUCCESS), <c>fail</c> (500 for the
+/// first <c>Failures</c> deliveries), <c>drop</c> (DROP) or <c>hang</c> (never answers on an
+/// instance started with Probe:Hang).
+/// </summary>
+public sealed record ProbeEvent(string Behaviour, int Sequence, int Failures = 0);
+
+public sealed record PublishRequest(IReadOnlyList<ProbeEvent> Events, bool Priority = false, bool Rollback = false);
+
+public static class ProbeTopics
+{
+    public const string Normal = "probe";
+    public const string Priority = "probe-priority";
+    public const string EventType = "send.probe.happened.v1";
+}
