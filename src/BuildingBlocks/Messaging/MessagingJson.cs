@@ -1,12 +1,10 @@
 using System.Text.Json;
+using Send.Contracts;
 
 namespace Send.BuildingBlocks.Messaging;
 
 internal static class MessagingJson
 {
-    /// <summary>Event data uses the public wire format's naming: snake_case.</summary>
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
+    /// <summary>Event data uses the contracts' wire format (snake_case), the one the schemas describe.</summary>
+    public static JsonSerializerOptions Options => EventJson.Options;
 }

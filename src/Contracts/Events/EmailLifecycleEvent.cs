@@ -14,4 +14,4 @@ public sealed record EmailLifecycleEvent(
     string From,
     IReadOnlyList<string> To,
     string Subject,
-    IReadOnlyDictionary<string, string>? Details);
+    IReadOnlyDictionary<string, string>? Details = null);

@@ -12,4 +12,4 @@ public sealed record ProviderEventReceived(
     string Kind,
     string Recipient,
     DateTimeOffset OccurredAt,
-    IReadOnlyDictionary<string, string>? Details);
+    IReadOnlyDictionary<string, string>? Details = null);

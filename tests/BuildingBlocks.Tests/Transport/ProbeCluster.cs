@@ -9,8 +9,8 @@ namespace Send.BuildingBlocks.Tests.Transport;
 
 /// <summary>
 /// MessagingProbe processes on real PostgreSQL and a Redis of their own (so streams and
-/// consumer groups of one test class never meet another's). Each test starts the processes it
-/// needs with the delivery settings it wants to observe.
+/// consumer groups of one test never meet another's). Each test starts the processes it needs
+/// with the delivery settings it wants to observe.
 /// </summary>
 public sealed class ProbeCluster : IAsyncLifetime
 {

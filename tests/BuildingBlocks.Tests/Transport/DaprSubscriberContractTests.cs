@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Send.BuildingBlocks.Tests.Transport;
+
+/// <summary>
+/// The same handlers under Dapr: what daprd asks of the app (<c>/dapr/subscribe</c>) and how it
+/// delivers (a structured CloudEvent with the app API token), played against a real process
+/// configured for the Dapr transport.
+/// </summary>
+public sealed class DaprSubscriberContractTests : IAsyncLifetime
+{
+    private const string AppToken = "a-token-the-dapr-injector-would-hand-both-sides";
+    private readonly ProbeCluster cluster = new();
+    private string _db = "";
+    private TestSupport.ServiceProcess _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        await cluster.InitializeAsync();
+        _db = await cluster.NewDatabaseAsync();
+        _app = await cluster.StartProbeAsync("probe-dapr", _db, new Dictionary<string, string?>
+        {
+            ["Messaging__Transport"] = "dapr",
+            ["APP_API_TOKEN"] = AppToken,
+        });
+    }
+
+    public Task DisposeAsync() => cluster.DisposeAsync();
+
+    [Fact]
+    public async Task Subscribe_endpoint_lists_every_subscription_in_the_documented_shape()
+    {
+        using var http = SidecarClient();
+        var subscriptions = JsonDocument.Parse(await http.GetStringAsync(new Uri("/dapr/subscribe", UriKind.Relative))).RootElement
+            .EnumerateArray().ToDictionary(s => s.GetProperty("topic").GetString()!);
+
+        Assert.Equal(["probe", "probe-dapr-dead-letters", "probe-priority"], subscriptions.Keys.Order());
+        foreach (var topic in new[] { "probe", "probe-priority" })
+        {
+            Assert.Equal("pubsub", subscriptions[topic].GetProperty("pubsubName").GetString());
+            Assert.Equal("probe-dapr-dead-letters", subscriptions[topic].GetProperty("deadLetterTopic").GetString());
+        }
+
+        Assert.Equal("events/probe", subscriptions["probe"].GetProperty("route").GetString()!.TrimStart('/'));
+        Assert.Equal("high", subscriptions["probe-priority"].GetProperty("metadata").GetProperty("priority").GetString());
+        // The dead-letter store has no dead-letter topic of its own: failures there are retried.
+        Assert.False(subscriptions["probe-dapr-dead-letters"].TryGetProperty("deadLetterTopic", out _));
+    }
+
+    [Fact]
+    public async Task A_structured_CloudEvent_posted_as_daprd_posts_it_reaches_the_handler_once()
+    {
+        using var http = SidecarClient();
+        var id = Guid.NewGuid().ToString();
+        var envelope = Envelope(id, "probe", """{"behaviour":"succeed","sequence":7}""");
+
+        for (var delivery = 0; delivery < 2; delivery++)
+        {
+            using var response = await http.PostAsync(new Uri("/events/probe", UriKind.Relative), CloudEventContent(envelope));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("SUCCESS", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        }
+
+        var effect = Assert.Single(await ProbeCluster.EffectsAsync(_db));
+        Assert.Equal((id, 7), (effect.EventId, effect.Sequence));
+        Assert.Equal(2, (await ProbeCluster.DeliveriesAsync(_db)).Count);
+    }
+
+    [Fact]
+    public async Task A_message_daprd_dead_letters_is_stored_for_replay()
+    {
+        using var http = SidecarClient();
+        var id = Guid.NewGuid().ToString();
+        var envelope = Envelope(id, "probe", """{"behaviour":"fail","sequence":3,"failures":99}""");
+
+        using var response = await http.PostAsync(new Uri("/dapr/dead-letters", UriKind.Relative), CloudEventContent(envelope));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var letter = Assert.Single(await ProbeCluster.DeadLettersAsync(_db));
+        Assert.Equal((id, "probe", false), (letter.EventId, letter.Topic, letter.Replayed));
+    }
+
+    [Fact]
+    public async Task Calls_without_the_app_token_or_with_a_wrong_one_are_refused()
+    {
+        using var anonymous = _app.CreateClient();
+        using var wrong = _app.CreateClient();
+        wrong.DefaultRequestHeaders.Add("dapr-api-token", "not-the-token");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/dapr/subscribe", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.PostAsync(new Uri("/events/probe", UriKind.Relative),
+            CloudEventContent(Envelope("x", "probe", """{"behaviour":"succeed","sequence":1}""")))).StatusCode);
+        Assert.Empty(await ProbeCluster.DeliveriesAsync(_db));
+    }
+
+    private HttpClient SidecarClient()
+    {
+        var http = _app.CreateClient();
+        http.DefaultRequestHeaders.Add("dapr-api-token", AppToken);
+        return http;
+    }
+
+    /// <summary>The envelope daprd builds around published data (its own attributes included).</summary>
+    private static string Envelope(string id, string topic, string data) => $$"""
+        {"specversion":"1.0","id":"{{id}}","source":"probe-publisher","type":"send.probe.happened.v1",
+         "datacontenttype":"application/json","topic":"{{topic}}","pubsubname":"pubsub",
+         "traceid":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01","data":{{data}}}
+        """;
+
+    private static StringContent CloudEventContent(string envelope) =>
+        new(envelope, Encoding.UTF8, new MediaTypeHeaderValue("application/cloudevents+json"));
+}
