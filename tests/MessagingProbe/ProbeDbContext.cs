@@ -11,6 +11,10 @@ public sealed class ProbeDelivery
     public required string Instance { get; set; }
     public required string Topic { get; set; }
     public string? TraceId { get; set; }
+
+    /// <summary>The bulk request the delivery came in, for bulk subscriptions.</summary>
+    public string? Batch { get; set; }
+
     public DateTimeOffset At { get; set; }
 }
 

@@ -8,11 +8,12 @@ namespace Send.MessagingProbe;
 /// </summary>
 public sealed record ProbeEvent(string Behaviour, int Sequence, int Failures = 0);
 
-public sealed record PublishRequest(IReadOnlyList<ProbeEvent> Events, bool Priority = false, bool Rollback = false);
+public sealed record PublishRequest(IReadOnlyList<ProbeEvent> Events, bool Priority = false, bool Rollback = false, bool Bulk = false);
 
 public static class ProbeTopics
 {
     public const string Normal = "probe";
     public const string Priority = "probe-priority";
+    public const string Bulk = "probe-bulk";
     public const string EventType = "send.probe.happened.v1";
 }

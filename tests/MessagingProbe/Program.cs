@@ -33,7 +33,7 @@ app.MapPost("/probe/publish", async (PublishRequest request, ProbeDbContext db, 
     {
         var ids = await db.InTransactionAsync(async token =>
         {
-            var topic = request.Priority ? ProbeTopics.Priority : ProbeTopics.Normal;
+            var topic = request.Bulk ? ProbeTopics.Bulk : request.Priority ? ProbeTopics.Priority : ProbeTopics.Normal;
             var enqueued = request.Events.Select(e => db.Enqueue(topic, ProbeTopics.EventType, e, clock.GetUtcNow()).Id.ToString()).ToList();
             await db.SaveChangesAsync(token);
             return request.Rollback ? throw new OperationAbortedException() : enqueued;
@@ -51,31 +51,66 @@ if (builder.Configuration.GetValue("Probe:Subscribe", true))
 {
     app.MapPost("/events/probe", Handle).WithSubscription(messaging, ProbeTopics.Normal);
     app.MapPost("/events/probe-priority", Handle).WithSubscription(messaging, ProbeTopics.Priority, highPriority: true);
+    app.MapPost("/events/probe-bulk", HandleBulk).WithBulkSubscription(messaging, ProbeTopics.Bulk, maxMessages: 10);
 }
 
 await app.RunAsync();
 
-async Task<IResult> Handle(ReceivedEvent received, ProbeEvent data, ProbeDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+async Task<IResult> Handle(ReceivedEvent received, ProbeEvent data, ProbeDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+    await ApplyAsync(received.Id, received.Topic, data, batch: null, db, clock, cancellationToken) switch
+    {
+        "RETRY" => SubscriptionResults.Retry(),
+        "DROP" => SubscriptionResults.Drop(),
+        "FAIL" => Results.Problem("Failing on purpose.", statusCode: 500),
+        _ => SubscriptionResults.Success(),
+    };
+
+async Task<IResult> HandleBulk(BulkDelivery bulk, ProbeDbContext db, TimeProvider clock, CancellationToken cancellationToken)
 {
+    var answers = new BulkAnswers();
+    foreach (var entry in bulk.Entries)
+    {
+        switch (await ApplyAsync(entry.EventId, bulk.Topic, entry.Data<ProbeEvent>(), bulk.Id, db, clock, cancellationToken))
+        {
+            case "SUCCESS":
+                answers.Success(entry);
+                break;
+            case "DROP":
+                answers.Drop(entry);
+                break;
+            default:
+                answers.Retry(entry);
+                break;
+        }
+    }
+
+    return answers.ToResult();
+}
+
+// Records the delivery, then behaves as the event asks; the effect is applied at most once.
+async Task<string> ApplyAsync(string eventId, string? topic, ProbeEvent data, string? batch, ProbeDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+{
+    db.ChangeTracker.Clear();
     db.Deliveries.Add(new ProbeDelivery
     {
-        EventId = received.Id,
+        EventId = eventId,
         Instance = instance,
-        Topic = received.Topic ?? "",
+        Topic = topic ?? "",
         TraceId = System.Diagnostics.Activity.Current?.TraceId.ToString(),
+        Batch = batch,
         At = clock.GetUtcNow(),
     });
     await db.SaveChangesAsync(cancellationToken);
-    var deliveries = await db.Deliveries.CountAsync(d => d.EventId == received.Id, cancellationToken);
+    var deliveries = await db.Deliveries.CountAsync(d => d.EventId == eventId, cancellationToken);
 
     switch (data.Behaviour)
     {
         case "retry-twice" when deliveries <= 2:
-            return SubscriptionResults.Retry();
+            return "RETRY";
         case "fail" when deliveries <= data.Failures:
-            return Results.Problem($"Failing delivery {deliveries} of {data.Failures}.", statusCode: 500);
+            return "FAIL";
         case "drop":
-            return SubscriptionResults.Drop();
+            return "DROP";
         case "hang" when hang:
             await Task.Delay(Timeout.Infinite, cancellationToken);
             break;
@@ -83,13 +118,13 @@ async Task<IResult> Handle(ReceivedEvent received, ProbeEvent data, ProbeDbConte
 
     await db.InTransactionAsync(async token =>
     {
-        if (await db.TryBeginAsync(appId, received.Id, clock.GetUtcNow(), token))
+        if (await db.TryBeginAsync(appId, eventId, clock.GetUtcNow(), token))
         {
-            db.Effects.Add(new ProbeEffect { EventId = received.Id, Sequence = data.Sequence, Instance = instance });
+            db.Effects.Add(new ProbeEffect { EventId = eventId, Sequence = data.Sequence, Instance = instance });
             await db.SaveChangesAsync(token);
         }
     }, cancellationToken);
-    return SubscriptionResults.Success();
+    return "SUCCESS";
 }
 
 /// <summary>Thrown inside a unit of work to roll it back on purpose.</summary>

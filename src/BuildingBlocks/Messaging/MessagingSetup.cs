@@ -29,6 +29,16 @@ public static class MessagingSetup
         where TContext : DbContext
     {
         builder.AddOutbox<TBuilder, TContext>();
+        return builder.AddEventSubscriptions(appId);
+    }
+
+    /// <summary>
+    /// The receiving half alone: who the app is to the pub/sub and, on the local transport, the
+    /// subscriber that delivers to its subscription endpoints.
+    /// </summary>
+    public static TBuilder AddEventSubscriptions<TBuilder>(this TBuilder builder, string appId)
+        where TBuilder : IHostApplicationBuilder
+    {
         builder.Services.AddSingleton(new MessagingApp(appId, builder.Configuration[PubSubNameKey] ?? Components.PubSub));
         if (Transport(builder.Configuration) == RedisTransport)
         {
@@ -74,13 +84,20 @@ public static class MessagingSetup
     public static WebApplication UseMessaging<TContext>(this WebApplication app)
         where TContext : DbContext
     {
+        app.UseEventSubscriptions();
+        app.MapDeadLetters<TContext>(app.Services.GetRequiredService<MessagingApp>());
+        return app;
+    }
+
+    /// <summary>CloudEvents unwrapping and <c>/dapr/subscribe</c>, for an app without a database of its own.</summary>
+    public static WebApplication UseEventSubscriptions(this WebApplication app)
+    {
         app.UseCloudEvents(new CloudEventsMiddlewareOptions
         {
             ForwardCloudEventPropertiesAsHeaders = true,
             IncludedCloudEventPropertiesAsHeaders = ReceivedEvent.ForwardedAttributes,
         });
         app.MapSubscribeHandler();
-        app.MapDeadLetters<TContext>(app.Services.GetRequiredService<MessagingApp>());
         return app;
     }
 

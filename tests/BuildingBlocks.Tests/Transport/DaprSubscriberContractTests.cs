@@ -37,8 +37,8 @@ public sealed class DaprSubscriberContractTests : IAsyncLifetime
         var subscriptions = JsonDocument.Parse(await http.GetStringAsync(new Uri("/dapr/subscribe", UriKind.Relative))).RootElement
             .EnumerateArray().ToDictionary(s => s.GetProperty("topic").GetString()!);
 
-        Assert.Equal(["probe", "probe-dapr-dead-letters", "probe-priority"], subscriptions.Keys.Order());
-        foreach (var topic in new[] { "probe", "probe-priority" })
+        Assert.Equal(["probe", "probe-bulk", "probe-dapr-dead-letters", "probe-priority"], subscriptions.Keys.Order());
+        foreach (var topic in new[] { "probe", "probe-priority", "probe-bulk" })
         {
             Assert.Equal("pubsub", subscriptions[topic].GetProperty("pubsubName").GetString());
             Assert.Equal("probe-dapr-dead-letters", subscriptions[topic].GetProperty("deadLetterTopic").GetString());
@@ -46,6 +46,9 @@ public sealed class DaprSubscriberContractTests : IAsyncLifetime
 
         Assert.Equal("events/probe", subscriptions["probe"].GetProperty("route").GetString()!.TrimStart('/'));
         Assert.Equal("high", subscriptions["probe-priority"].GetProperty("metadata").GetProperty("priority").GetString());
+        var bulk = subscriptions["probe-bulk"].GetProperty("bulkSubscribe");
+        Assert.True(bulk.GetProperty("enabled").GetBoolean());
+        Assert.Equal(10, bulk.GetProperty("maxMessagesCount").GetInt32());
         // The dead-letter store has no dead-letter topic of its own: failures there are retried.
         Assert.False(subscriptions["probe-dapr-dead-letters"].TryGetProperty("deadLetterTopic", out _));
     }
@@ -67,6 +70,26 @@ public sealed class DaprSubscriberContractTests : IAsyncLifetime
         var effect = Assert.Single(await ProbeCluster.EffectsAsync(_db));
         Assert.Equal((id, 7), (effect.EventId, effect.Sequence));
         Assert.Equal(2, (await ProbeCluster.DeliveriesAsync(_db)).Count);
+    }
+
+    [Fact]
+    public async Task A_bulk_delivery_as_daprd_posts_it_is_answered_entry_by_entry()
+    {
+        using var http = SidecarClient();
+        var (good, dropped) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        var body = $$"""
+            {"id":"b1","type":"com.dapr.event.sent.bulk","pubsubname":"pubsub","topic":"probe-bulk","metadata":{},"entries":[
+              {"entryId":"e1","contentType":"application/cloudevents+json","metadata":{},"event":{{Envelope(good, "probe-bulk", """{"behaviour":"succeed","sequence":1}""")}}},
+              {"entryId":"e2","contentType":"application/cloudevents+json","metadata":{},"event":{{Envelope(dropped, "probe-bulk", """{"behaviour":"drop","sequence":2}""")}}}]}
+            """;
+
+        using var response = await http.PostAsync(new Uri("/events/probe-bulk", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var statuses = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("statuses")
+            .EnumerateArray().ToDictionary(s => s.GetProperty("entryId").GetString()!, s => s.GetProperty("status").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["e1"] = "SUCCESS", ["e2"] = "DROP" }, statuses);
+        Assert.Equal(good, Assert.Single(await ProbeCluster.EffectsAsync(_db)).EventId);
     }
 
     [Fact]

@@ -162,6 +162,32 @@ public sealed class LocalTransportTests : IAsyncLifetime
         Assert.Equal(0, (await ProbeCluster.QueryAsync(db, "SELECT count(*) FROM outbox_messages WHERE payload->>'sequence' = '1'", r => r.GetInt64(0))).Single());
     }
 
+    [Fact]
+    public async Task A_bulk_subscription_gets_many_events_per_request_and_settles_each_on_its_own()
+    {
+        var db = await cluster.NewDatabaseAsync();
+        var probe = await cluster.StartProbeAsync("bulk", db, new Dictionary<string, string?> { ["Messaging__Delivery__MaxAttempts"] = "3" });
+
+        var ids = await cluster.PublishAsync(probe, new
+        {
+            events = Enumerable.Range(1, 30).Select(i => (object)new { behaviour = "succeed", sequence = i })
+                .Append(new { behaviour = "retry-twice", sequence = 31 })
+                .Append(new { behaviour = "fail", sequence = 32, failures = 99 }),
+            bulk = true,
+        });
+
+        var effects = await Eventually.Until(() => ProbeCluster.EffectsAsync(db), e => e.Count == 31, Patience, "31 effects");
+        var letters = await Eventually.Until(() => ProbeCluster.DeadLettersAsync(db), l => l.Count == 1, Patience, "the dead letter");
+        Assert.Equal(ids[31], letters[0].EventId);
+        Assert.Equal(ids.Take(31).Order(), effects.Select(e => e.EventId).Order());
+        var deliveries = await ProbeCluster.QueryAsync(db, "SELECT event_id, batch FROM probe_deliveries", r => (Id: r.GetString(0), Batch: r.GetString(1)));
+        // Each entry is retried alone: the failing one three times, the retrying one three times.
+        Assert.Equal(3, deliveries.Count(d => d.Id == ids[31]));
+        Assert.Equal(3, deliveries.Count(d => d.Id == ids[30]));
+        Assert.True(deliveries.Select(d => d.Batch).Distinct().Count() < deliveries.Count / 2,
+            $"{deliveries.Count} deliveries came in {deliveries.Select(d => d.Batch).Distinct().Count()} requests");
+    }
+
     private async Task<string> RunProbeCommandAsync(string database, params string[] args)
     {
         var env = new Dictionary<string, string?>

@@ -73,6 +73,6 @@ public sealed class StreamSettlement(IConnectionMultiplexer redis, string group,
     /// Resets the message's idle time while it waits between attempts, so other consumers do not
     /// mistake a message in backoff for one abandoned by a crash.
     /// </summary>
-    public Task KeepClaimAsync(StreamMessage message, string consumer) =>
-        redis.GetDatabase().StreamClaimIdsOnlyAsync(message.Stream, group, consumer, 0, [message.Id]);
+    public Task KeepClaimAsync(IReadOnlyList<StreamMessage> messages, string consumer) =>
+        redis.GetDatabase().StreamClaimIdsOnlyAsync(messages[0].Stream, group, consumer, 0, messages.Select(m => (RedisValue)m.Id).ToArray());
 }

@@ -31,7 +31,7 @@ public sealed partial class StreamSubscriber(
     private static readonly TimeSpan IdleConsumerLifetime = TimeSpan.FromHours(1);
 
     private readonly string _consumer = $"{messagingApp.AppId}-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
-    private readonly ConcurrentDictionary<StreamMessage, Task> _inFlight = new();
+    private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
     private readonly CancellationTokenSource _abort = new();
     private SemaphoreSlim _slots = null!;
     private StreamSettlement _settlement = null!;
@@ -180,15 +180,32 @@ public sealed partial class StreamSubscriber(
                 continue;
             }
 
-            for (var i = 0; i < batch.Count; i++)
+            // The first message holds the slot taken above; the rest each wait for one.
+            for (var i = 1; i < batch.Count; i++)
             {
-                // The first message holds the slot taken above; the rest each wait for one.
-                if (i > 0 && !await TryTakeSlotAsync(stoppingToken))
+                if (!await TryTakeSlotAsync(stoppingToken))
                 {
-                    return; // stopping: the rest stay pending and are reclaimed later
+                    _slots.Release(i);
+                    return; // stopping: the batch stays pending and is reclaimed later
                 }
+            }
 
-                Start(batch[i], previousDeliveries: 0, stoppingToken);
+            foreach (var delivery in Deliveries(batch))
+            {
+                Start(delivery, previousDeliveries: 0, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>One delivery per message, or per chunk of messages for a bulk subscription.</summary>
+    private IEnumerable<IReadOnlyList<StreamMessage>> Deliveries(IReadOnlyList<StreamMessage> batch)
+    {
+        foreach (var stream in batch.GroupBy(m => m.Stream))
+        {
+            var chunkSize = _byStream[stream.Key].BulkMaxMessages ?? 1;
+            foreach (var chunk in stream.Chunk(chunkSize))
+            {
+                yield return chunk;
             }
         }
     }
@@ -206,71 +223,106 @@ public sealed partial class StreamSubscriber(
         }
     }
 
-    private void Start(StreamMessage message, long previousDeliveries, CancellationToken stoppingToken)
+    private void Start(IReadOnlyList<StreamMessage> messages, long previousDeliveries, CancellationToken stoppingToken)
     {
-        var task = Task.Run(() => ProcessAsync(message, previousDeliveries, stoppingToken), CancellationToken.None);
-        _inFlight[message] = task;
-        _ = task.ContinueWith(_ => _inFlight.TryRemove(message, out Task? _), TaskScheduler.Default);
+        var key = Guid.NewGuid();
+        var task = Task.Run(() => ProcessAsync(messages, previousDeliveries, stoppingToken), CancellationToken.None);
+        _inFlight[key] = task;
+        _ = task.ContinueWith(_ => _inFlight.TryRemove(key, out Task? _), TaskScheduler.Default);
     }
 
-    private async Task ProcessAsync(StreamMessage message, long previousDeliveries, CancellationToken stoppingToken)
+    /// <summary>
+    /// Delivers messages of one stream (one, or a chunk for a bulk subscription) until each is
+    /// settled: acknowledged, dropped, or — after the last attempt — dead-lettered. Only the
+    /// messages still failing are retried; each holds one delivery slot until it is settled.
+    /// </summary>
+    private async Task ProcessAsync(IReadOnlyList<StreamMessage> messages, long previousDeliveries, CancellationToken stoppingToken)
     {
-        var subscription = _byStream[message.Stream];
+        var subscription = _byStream[messages[0].Stream];
         try
         {
             if (previousDeliveries >= options.Value.MaxDeliveries)
             {
-                await GiveUpAsync(message, subscription, $"Handed out {previousDeliveries} times without an answer: it may crash its consumer.", 0);
+                foreach (var message in messages)
+                {
+                    await GiveUpAsync(message, subscription, $"Handed out {previousDeliveries} times without an answer: it may crash its consumer.", 0);
+                }
+
                 return;
             }
 
-            var traceParent = TraceParentOf(message);
-            string? lastFailure = null;
-            for (var attempt = 1; attempt <= options.Value.MaxAttempts; attempt++)
+            var traceParents = messages.ToDictionary(m => m.Id, TraceParentOf);
+            var failures = new Dictionary<string, string?>();
+            IReadOnlyList<StreamMessage> remaining = messages;
+            for (var attempt = 1; attempt <= options.Value.MaxAttempts && remaining.Count > 0; attempt++)
             {
                 if (attempt > 1)
                 {
                     await Task.Delay(options.Value.Backoff(attempt - 1), stoppingToken);
-                    await _settlement.KeepClaimAsync(message, _consumer);
+                    await _settlement.KeepClaimAsync(remaining, _consumer);
                 }
 
-                var result = await deliverer.DeliverAsync(_app, subscription, message.Envelope, traceParent, _abort.Token);
-                switch (result.Outcome)
+                var results = await DeliverAsync(subscription, remaining, traceParents);
+                var retry = new List<StreamMessage>();
+                foreach (var message in remaining)
                 {
-                    case DeliveryOutcome.Success:
-                        _settlement.Acknowledge(message);
-                        MessagingMetrics.Record(subscription.Topic, "delivered");
-                        return;
-                    case DeliveryOutcome.Drop:
-                        LogDropped(message.Id, subscription.Topic);
-                        _settlement.Acknowledge(message);
-                        MessagingMetrics.Record(subscription.Topic, "dropped");
-                        return;
-                    case DeliveryOutcome.NoHandler:
-                        await GiveUpAsync(message, subscription, result.Reason!, attempt);
-                        return;
-                    default:
-                        lastFailure = result.Reason;
-                        MessagingMetrics.Record(subscription.Topic, "retried");
-                        LogAttemptFailed(message.Id, subscription.Topic, attempt, options.Value.MaxAttempts, result.Reason);
-                        break;
+                    var result = results[message.Id];
+                    switch (result.Outcome)
+                    {
+                        case DeliveryOutcome.Success:
+                            _settlement.Acknowledge(message);
+                            MessagingMetrics.Record(subscription.Topic, "delivered");
+                            break;
+                        case DeliveryOutcome.Drop:
+                            LogDropped(message.Id, subscription.Topic);
+                            _settlement.Acknowledge(message);
+                            MessagingMetrics.Record(subscription.Topic, "dropped");
+                            break;
+                        case DeliveryOutcome.NoHandler:
+                            await GiveUpAsync(message, subscription, result.Reason!, attempt);
+                            break;
+                        default:
+                            failures[message.Id] = result.Reason;
+                            MessagingMetrics.Record(subscription.Topic, "retried");
+                            LogAttemptFailed(message.Id, subscription.Topic, attempt, options.Value.MaxAttempts, result.Reason);
+                            retry.Add(message);
+                            break;
+                    }
                 }
+
+                remaining = retry;
             }
 
-            await GiveUpAsync(message, subscription, lastFailure ?? "Delivery failed.", options.Value.MaxAttempts);
+            foreach (var message in remaining)
+            {
+                await GiveUpAsync(message, subscription, failures[message.Id] ?? "Delivery failed.", options.Value.MaxAttempts);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || _abort.IsCancellationRequested)
         {
-            // Stopping: the message stays pending and another consumer takes it over.
+            // Stopping: the messages stay pending and another consumer takes them over.
         }
         catch (Exception ex)
         {
-            LogProcessingFailed(ex, message.Id, subscription.Topic);
+            LogProcessingFailed(ex, messages[0].Id, subscription.Topic);
         }
         finally
         {
-            _slots.Release();
+            _slots.Release(messages.Count);
         }
+    }
+
+    private async Task<IReadOnlyDictionary<string, DeliveryResult>> DeliverAsync(
+        Subscription subscription, IReadOnlyList<StreamMessage> messages, Dictionary<string, string?> traceParents)
+    {
+        if (subscription.BulkMaxMessages is null)
+        {
+            var message = messages[0];
+            var result = await deliverer.DeliverAsync(_app, subscription, message.Envelope, traceParents[message.Id], _abort.Token);
+            return new Dictionary<string, DeliveryResult> { [message.Id] = result };
+        }
+
+        return await deliverer.DeliverBulkAsync(_app, subscription, messages, messages.Select(m => traceParents[m.Id]).ToList(), _abort.Token);
     }
 
     /// <summary>
@@ -359,7 +411,7 @@ public sealed partial class StreamSubscriber(
                 }
 
                 // The delivery count includes this claim; the ones before it went unanswered.
-                Start(message, deliveries - 1, stoppingToken);
+                Start([message], deliveries - 1, stoppingToken);
             }
 
             start = claimed.NextStartId;
@@ -419,7 +471,7 @@ public sealed partial class StreamSubscriber(
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {Id} on {Topic} attempt {Attempt}/{MaxAttempts} failed: {Reason}")]
     private partial void LogAttemptFailed(string id, string topic, int attempt, int maxAttempts, string? reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Message {Id} on {Topic} could not be processed; it stays pending")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {Id} on {Topic} (and any delivered with it) could not be processed; it stays pending")]
     private partial void LogProcessingFailed(Exception exception, string id, string topic);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {Id} on {Topic} has no dead-letter topic; kept pending for a later retry: {Reason}")]

@@ -13,13 +13,16 @@ public sealed record Subscription(
     string? DeadLetterTopic,
     IReadOnlyDictionary<string, string> Metadata)
 {
+    /// <summary>Set when the app takes this topic in bulk (Dapr's bulk subscribe): up to this many events per request.</summary>
+    public int? BulkMaxMessages { get; init; }
+
     /// <summary>Subscription metadata key the local transport reads: <c>high</c> topics are drained first.</summary>
     public const string PriorityMetadataKey = "priority";
 
     public bool IsHighPriority => Metadata.TryGetValue(PriorityMetadataKey, out var value) && value == "high";
 
     /// <summary>
-    /// Parses the documented JSON: <c>[{"pubsubname","topic","route"|"routes":{"default"},"deadLetterTopic","metadata"}]</c>
+    /// Parses the documented JSON: <c>[{"pubsubname","topic","route"|"routes":{"default"},"deadLetterTopic","metadata","bulkSubscribe"}]</c>
     /// (property names compared case-insensitively, as daprd does).
     /// </summary>
     public static IReadOnlyList<Subscription> ParseAll(string json)
@@ -33,12 +36,19 @@ public sealed record Subscription(
             var metadata = Property(element, "metadata") is { ValueKind: JsonValueKind.Object } meta
                 ? meta.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ToString())
                 : [];
+            var bulk = Property(element, "bulksubscribe");
+            var bulkEnabled = bulk is { ValueKind: JsonValueKind.Object } && Property(bulk.Value, "enabled") is { ValueKind: JsonValueKind.True };
             subscriptions.Add(new Subscription(
                 Property(element, "pubsubname")?.GetString() ?? throw new FormatException("A subscription has no pubsubname."),
                 Property(element, "topic")?.GetString() ?? throw new FormatException("A subscription has no topic."),
                 "/" + (route ?? throw new FormatException("A subscription has no route.")).TrimStart('/'),
                 Property(element, "deadlettertopic")?.GetString() is { Length: > 0 } deadLetter ? deadLetter : null,
-                metadata));
+                metadata)
+            {
+                BulkMaxMessages = bulkEnabled
+                    ? Property(bulk!.Value, "maxmessagescount") is { ValueKind: JsonValueKind.Number } max && max.GetInt32() > 0 ? max.GetInt32() : 100
+                    : null,
+            });
         }
 
         return subscriptions;

@@ -27,4 +27,22 @@ public static class SubscriptionEndpoints
 
         return endpoint.ExcludeFromDescription();
     }
+
+    /// <summary>
+    /// As <see cref="WithSubscription"/>, for a handler that takes <see cref="BulkDelivery"/>:
+    /// up to <paramref name="maxMessages"/> events per request, answered one by one. For
+    /// high-volume topics whose per-event work is small, where a request per event would cost
+    /// more than the work.
+    /// </summary>
+    public static RouteHandlerBuilder WithBulkSubscription(this RouteHandlerBuilder endpoint, MessagingApp messagingApp, string topic, int maxMessages = 100, bool highPriority = false)
+    {
+        endpoint.WithSubscription(messagingApp, topic, highPriority);
+        endpoint.WithBulkSubscribe(new Dapr.AspNetCore.BulkSubscribeTopicOptions
+        {
+            TopicName = topic,
+            MaxMessagesCount = maxMessages,
+            MaxAwaitDurationMs = 100,
+        });
+        return endpoint;
+    }
 }

@@ -1,0 +1,39 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Send.Bench.MessagingThroughput;
+
+// Usage: Send.Bench.MessagingThroughput <redis host:port> [events per run] [rounds]
+var redis = args.ElementAtOrDefault(0) ?? "127.0.0.1:6379";
+var events = int.Parse(args.ElementAtOrDefault(1) ?? "20000", CultureInfo.InvariantCulture);
+var rounds = int.Parse(args.ElementAtOrDefault(2) ?? "3", CultureInfo.InvariantCulture);
+var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+// The baseline moves the same bytes the transport does: a CloudEvent envelope of the same size.
+var payload = JsonSerializer.SerializeToUtf8Bytes(new
+{
+    id = Guid.CreateVersion7().ToString(), source = "bench", type = "send.bench.happened.v1", time = DateTimeOffset.UtcNow,
+    data = new { sequence = 1 }, topic = "bench-topic", specversion = "1.0", datacontenttype = "application/json",
+});
+
+// Warm-up (JIT, connection pools), not reported.
+await BareLoop.RunAsync(redis, 1, 2000, payload);
+await TransportLoop.RunAsync(redis, 1, 2000, secret);
+
+Console.WriteLine($"events per run: {events}, rounds: {rounds} (median reported), publisher in flight: {Publishing.InFlight}");
+Console.WriteLine("consumers | bare XADD/XREADGROUP ev/s | transport ev/s | transport / bare");
+foreach (var consumers in new[] { 1, 2, 4 })
+{
+    var bare = new List<double>();
+    var transport = new List<double>();
+    for (var round = 0; round < rounds; round++)
+    {
+        // Alternated, so drift in the machine's state affects both alike.
+        bare.Add(await BareLoop.RunAsync(redis, consumers, events, payload));
+        transport.Add(await TransportLoop.RunAsync(redis, consumers, events, secret));
+    }
+
+    var (b, t) = (Median(bare), Median(transport));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{consumers,9} | {b,25:N0} | {t,14:N0} | {t / b,16:P0}"));
+}
+
+static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Send.BuildingBlocks.Messaging;
+using Send.BuildingBlocks.Messaging.Subscribing;
+using Send.BuildingBlocks.Redis;
+using Send.ServiceDefaults.Identity;
+using StackExchange.Redis;
+
+namespace Send.Bench.MessagingThroughput;
+
+/// <summary>
+/// The transport end to end: <see cref="RedisStreamsPublisher"/> → stream → N consumer apps
+/// (each its own Kestrel, identity gate, CloudEvents middleware and <see cref="StreamSubscriber"/>,
+/// competing in one consumer group) → a minimal-API handler answering SUCCESS.
+/// </summary>
+public static class TransportLoop
+{
+    public sealed record BenchEvent(int Sequence);
+
+    public static async Task<double> RunAsync(string redisAddress, int consumers, int events, string secret)
+    {
+        var appId = $"bench-{Guid.NewGuid():N}"[..14];
+        var topic = $"{appId}-topic";
+        var received = 0;
+        var allReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var apps = new List<WebApplication>();
+        for (var i = 0; i < consumers; i++)
+        {
+            var app = BuildConsumer(redisAddress, appId, topic, secret, () =>
+            {
+                if (Interlocked.Increment(ref received) == events)
+                {
+                    allReceived.TrySetResult();
+                }
+            });
+            await app.StartAsync();
+            apps.Add(app);
+        }
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisAddress + ",allowAdmin=true");
+        await WaitForConsumersAsync(redis, appId, consumers);
+        var publisher = new RedisStreamsPublisher(redis);
+        var data = JsonSerializer.SerializeToElement(new BenchEvent(1));
+
+        var clock = Stopwatch.StartNew();
+        await Publishing.RunAsync(events, () => publisher.PublishAsync(
+            new CloudEvent(Guid.CreateVersion7().ToString(), "bench", "send.bench.happened.v1", DateTimeOffset.UtcNow, data, topic), CancellationToken.None));
+        await allReceived.Task;
+        var rate = events / clock.Elapsed.TotalSeconds;
+
+        foreach (var app in apps)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        await redis.GetDatabase().KeyDeleteAsync(topic);
+        return rate;
+    }
+
+    private static WebApplication BuildConsumer(string redisAddress, string appId, string topic, string secret, Action handled)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = redisAddress,
+            [$"{InternalIdentityOptions.SectionName}:Secret"] = secret,
+        });
+        builder.AddInternalIdentity();
+        builder.AddSendRedis();
+        builder.AddEventSubscriptions(appId);
+
+        var app = builder.Build();
+        app.UseInternalIdentity();
+        app.UseEventSubscriptions();
+        app.MapPost("/events/bench", (ReceivedEvent received, BenchEvent data) =>
+            {
+                handled();
+                return SubscriptionResults.Success();
+            })
+            .WithSubscription(app.Services.GetRequiredService<MessagingApp>(), topic);
+        return app;
+    }
+
+    /// <summary>
+    /// Timing starts once every consumer is waiting in XREADGROUP on its own connection (named
+    /// after the consumer), not while they boot. Redis lists a consumer in the group only once it
+    /// has been handed something, so the connections are what can be watched.
+    /// </summary>
+    private static async Task WaitForConsumersAsync(ConnectionMultiplexer redis, string appId, int consumers)
+    {
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        for (var waited = 0; waited < 600; waited++)
+        {
+            var reading = (await server.ClientListAsync()).Count(c =>
+                c.Name?.StartsWith(appId, StringComparison.Ordinal) == true && c.LastCommand == "xreadgroup");
+            if (reading >= consumers)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The consumers did not start reading.");
+    }
+}

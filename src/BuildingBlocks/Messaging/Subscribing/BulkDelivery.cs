@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Send.Contracts;
+
+namespace Send.BuildingBlocks.Messaging.Subscribing;
+
+/// <summary>
+/// A bulk delivery, as daprd posts it to an endpoint declared with bulk subscribe: many
+/// CloudEvents in one request, each answered on its own. The names are Dapr's (camelCase),
+/// whatever the service's JSON style.
+/// </summary>
+public sealed record BulkDelivery(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("topic")] string Topic,
+    [property: JsonPropertyName("pubsubname")] string PubSubName,
+    [property: JsonPropertyName("entries")] IReadOnlyList<BulkDeliveryEntry> Entries)
+{
+    public const string Type = "com.dapr.event.sent.bulk";
+
+    /// <summary>Binds the request body with Dapr's own names rather than the service's snake_case.</summary>
+    public static async ValueTask<BulkDelivery?> BindAsync(HttpContext context, System.Reflection.ParameterInfo parameter) =>
+        await JsonSerializer.DeserializeAsync<BulkDelivery>(context.Request.Body, cancellationToken: context.RequestAborted)
+        ?? throw new BadHttpRequestException("A bulk delivery needs a body.");
+}
+
+public sealed record BulkDeliveryEntry(
+    [property: JsonPropertyName("entryId")] string EntryId,
+    [property: JsonPropertyName("event")] JsonElement Event,
+    [property: JsonPropertyName("contentType")] string? ContentType)
+{
+    /// <summary>The CloudEvent's id: what consumers de-duplicate on.</summary>
+    public string EventId => Event.GetProperty("id").GetString() ?? EntryId;
+
+    /// <summary>The CloudEvent's data in the contracts' wire format.</summary>
+    public T Data<T>() => Event.GetProperty("data").Deserialize<T>(EventJson.Options)
+        ?? throw new JsonException($"Entry {EntryId} carries no data.");
+}
+
+/// <summary>The per-entry answers to a bulk delivery: <c>{"statuses":[{"entryId","status"}]}</c>.</summary>
+public sealed class BulkAnswers
+{
+    private readonly List<Status> _statuses = [];
+
+    public void Success(BulkDeliveryEntry entry) => _statuses.Add(new(entry.EntryId, "SUCCESS"));
+
+    public void Retry(BulkDeliveryEntry entry) => _statuses.Add(new(entry.EntryId, "RETRY"));
+
+    public void Drop(BulkDeliveryEntry entry) => _statuses.Add(new(entry.EntryId, "DROP"));
+
+    public IResult ToResult() => Results.Json(new Answer(_statuses), (JsonSerializerOptions?)null);
+
+    private sealed record Status([property: JsonPropertyName("entryId")] string EntryId, [property: JsonPropertyName("status")] string Value);
+
+    private sealed record Answer([property: JsonPropertyName("statuses")] IReadOnlyList<Status> Statuses);
+}
