@@ -17,23 +17,27 @@ var payload = JsonSerializer.SerializeToUtf8Bytes(new
 
 // Warm-up (JIT, connection pools), not reported.
 await BareLoop.RunAsync(redis, 1, 2000, payload);
-await TransportLoop.RunAsync(redis, 1, 2000, secret);
+await TransportLoop.RunAsync(redis, 1, 2000, secret, bulk: false);
+await TransportLoop.RunAsync(redis, 1, 2000, secret, bulk: true);
 
 Console.WriteLine($"events per run: {events}, rounds: {rounds} (median reported), publisher in flight: {Publishing.InFlight}");
-Console.WriteLine("consumers | bare XADD/XREADGROUP ev/s | transport ev/s | transport / bare");
+Console.WriteLine("consumers | bare XADD/XREADGROUP ev/s | transport ev/s | / bare | bulk transport ev/s | / bare");
 foreach (var consumers in new[] { 1, 2, 4 })
 {
     var bare = new List<double>();
     var transport = new List<double>();
+    var bulk = new List<double>();
     for (var round = 0; round < rounds; round++)
     {
         // Alternated, so drift in the machine's state affects both alike.
         bare.Add(await BareLoop.RunAsync(redis, consumers, events, payload));
-        transport.Add(await TransportLoop.RunAsync(redis, consumers, events, secret));
+        transport.Add(await TransportLoop.RunAsync(redis, consumers, events, secret, bulk: false));
+        bulk.Add(await TransportLoop.RunAsync(redis, consumers, events, secret, bulk: true));
     }
 
-    var (b, t) = (Median(bare), Median(transport));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{consumers,9} | {b,25:N0} | {t,14:N0} | {t / b,16:P0}"));
+    var (b, t, k) = (Median(bare), Median(transport), Median(bulk));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{consumers,9} | {b,25:N0} | {t,14:N0} | {t / b,6:P0} | {k,19:N0} | {k / b,6:P0}"));
 }
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);

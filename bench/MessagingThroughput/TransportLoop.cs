@@ -17,7 +17,8 @@ public static class TransportLoop
 {
     public sealed record BenchEvent(int Sequence);
 
-    public static async Task<double> RunAsync(string redisAddress, int consumers, int events, string secret)
+    /// <param name="bulk">Deliver through a bulk subscription (up to 100 events a request) rather than one request per event.</param>
+    public static async Task<double> RunAsync(string redisAddress, int consumers, int events, string secret, bool bulk)
     {
         var appId = $"bench-{Guid.NewGuid():N}"[..14];
         var topic = $"{appId}-topic";
@@ -26,9 +27,9 @@ public static class TransportLoop
         var apps = new List<WebApplication>();
         for (var i = 0; i < consumers; i++)
         {
-            var app = BuildConsumer(redisAddress, appId, topic, secret, () =>
+            var app = BuildConsumer(redisAddress, appId, topic, secret, bulk, count =>
             {
-                if (Interlocked.Increment(ref received) == events)
+                if (Interlocked.Add(ref received, count) >= events)
                 {
                     allReceived.TrySetResult();
                 }
@@ -58,7 +59,7 @@ public static class TransportLoop
         return rate;
     }
 
-    private static WebApplication BuildConsumer(string redisAddress, string appId, string topic, string secret, Action handled)
+    private static WebApplication BuildConsumer(string redisAddress, string appId, string topic, string secret, bool bulk, Action<int> handled)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -67,6 +68,7 @@ public static class TransportLoop
         {
             ["ConnectionStrings:redis"] = redisAddress,
             [$"{InternalIdentityOptions.SectionName}:Secret"] = secret,
+            ["Messaging:Delivery:Concurrency"] = Environment.GetEnvironmentVariable("BENCH_CONCURRENCY") ?? "64",
         });
         builder.AddInternalIdentity();
         builder.AddSendRedis();
@@ -75,12 +77,33 @@ public static class TransportLoop
         var app = builder.Build();
         app.UseInternalIdentity();
         app.UseEventSubscriptions();
-        app.MapPost("/events/bench", (ReceivedEvent received, BenchEvent data) =>
-            {
-                handled();
-                return SubscriptionResults.Success();
-            })
-            .WithSubscription(app.Services.GetRequiredService<MessagingApp>(), topic);
+        var messagingApp = app.Services.GetRequiredService<MessagingApp>();
+        if (bulk)
+        {
+            app.MapPost("/events/bench", (BulkDelivery delivery) =>
+                {
+                    var answers = new BulkAnswers();
+                    foreach (var entry in delivery.Entries)
+                    {
+                        _ = entry.Data<BenchEvent>();
+                        answers.Success(entry);
+                    }
+
+                    handled(delivery.Entries.Count);
+                    return answers.ToResult();
+                })
+                .WithBulkSubscription(messagingApp, topic);
+        }
+        else
+        {
+            app.MapPost("/events/bench", (ReceivedEvent received, BenchEvent data) =>
+                {
+                    handled(1);
+                    return SubscriptionResults.Success();
+                })
+                .WithSubscription(messagingApp, topic);
+        }
+
         return app;
     }
 
