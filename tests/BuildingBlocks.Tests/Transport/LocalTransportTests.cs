@@ -166,15 +166,20 @@ public sealed class LocalTransportTests : IAsyncLifetime
     public async Task A_bulk_subscription_gets_many_events_per_request_and_settles_each_on_its_own()
     {
         var db = await cluster.NewDatabaseAsync();
-        var probe = await cluster.StartProbeAsync("bulk", db, new Dictionary<string, string?> { ["Messaging__Delivery__MaxAttempts"] = "3" });
-
-        var ids = await cluster.PublishAsync(probe, new
+        var publisher = await cluster.StartProbeAsync("bulk-pub", await cluster.NewDatabaseAsync(), new Dictionary<string, string?> { ["Probe__Subscribe"] = "false" });
+        var ids = await cluster.PublishAsync(publisher, new
         {
             events = Enumerable.Range(1, 30).Select(i => (object)new { behaviour = "succeed", sequence = i })
                 .Append(new { behaviour = "retry-twice", sequence = 31 })
                 .Append(new { behaviour = "fail", sequence = 32, failures = 99 }),
             bulk = true,
         });
+        // The whole backlog waits in the stream before the consumer starts, so how it is cut into
+        // requests does not depend on how fast the relay happened to publish.
+        var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis.ConnectionString);
+        await Eventually.Until(async () => await redis.GetDatabase().StreamLengthAsync("probe-bulk"), n => n == 32, Patience, "the backlog");
+
+        await cluster.StartProbeAsync("bulk", db, new Dictionary<string, string?> { ["Messaging__Delivery__MaxAttempts"] = "3" });
 
         var effects = await Eventually.Until(() => ProbeCluster.EffectsAsync(db), e => e.Count == 31, Patience, "31 effects");
         var letters = await Eventually.Until(() => ProbeCluster.DeadLettersAsync(db), l => l.Count == 1, Patience, "the dead letter");
