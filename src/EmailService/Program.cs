@@ -1,12 +1,20 @@
 using Send.BuildingBlocks.Hosting;
-using Send.EmailService.Data;
+using Send.BuildingBlocks.Messaging.Subscribing;
 using Send.Contracts;
+using Send.EmailService.Apis;
+using Send.EmailService.Data;
+using Send.EmailService.Sending;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSendService<WebApplicationBuilder, EmailDbContext>("emaildb", AppIds.EmailService);
+builder.AddSendingWorker();
+// An email may carry 40 MB of attachments, which is about 54 MB once base64-encoded in JSON.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024);
 
 var app = builder.Build();
 app.UseSendService<EmailDbContext>();
+app.MapEmailsApi();
+app.MapSendingWorker(app.Services.GetRequiredService<MessagingApp>());
 
 if (await app.RunSendCommandAsync<EmailDbContext>(args))
 {

@@ -56,6 +56,11 @@ public class SendCluster : IAsyncLifetime
                 _databases[folder] = Postgres.ConnectionString(database);
             }
 
+            foreach (var (key, value) in ServiceEnvironment(folder))
+            {
+                env[key] = value;
+            }
+
             if (folder == "KeyService")
             {
                 env["SEND_BOOTSTRAP_API_KEY"] = BootstrapKey;
@@ -72,6 +77,9 @@ public class SendCluster : IAsyncLifetime
 
         Gateway = await StartGatewayAsync();
     }
+
+    /// <summary>Settings a cluster adds to one service (a mail server for EmailService, say).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> ServiceEnvironment(string folder) => [];
 
     /// <summary>The Redis the platform uses: the shared one, unless a cluster needs its own to break it.</summary>
     protected virtual Task<RedisServer> StartRedisAsync() => SharedInfrastructure.RedisAsync();

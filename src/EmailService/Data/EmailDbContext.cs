@@ -1,10 +1,57 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Send.BuildingBlocks.Messaging;
+using Send.EmailService.Model;
 
 namespace Send.EmailService.Data;
 
-/// <summary>EmailService's own database. It will own: emails, recipients and their status timelines, templates, domains, suppressions and scheduled sends; the delivery worker.</summary>
+/// <summary>EmailService's own database: emails, their attachments and status timelines, sender domains, suppressions; the messaging tables.</summary>
 public sealed class EmailDbContext(DbContextOptions<EmailDbContext> options) : DbContext(options)
 {
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddMessagingTables();
+    public DbSet<Email> Emails => Set<Email>();
+    public DbSet<EmailAttachment> Attachments => Set<EmailAttachment>();
+    public DbSet<EmailTimelineEntry> Timeline => Set<EmailTimelineEntry>();
+    public DbSet<SenderDomain> Domains => Set<SenderDomain>();
+    public DbSet<Suppression> Suppressions => Set<Suppression>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.AddMessagingTables();
+        modelBuilder.Entity<Email>(e =>
+        {
+            e.ToTable("emails");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.OrganizationId).HasMaxLength(40);
+            e.Property(x => x.Status).HasMaxLength(20);
+            e.Property(x => x.Headers).HasColumnType("jsonb").HasConversion(Json<Dictionary<string, string>>());
+            e.Property(x => x.Tags).HasColumnType("jsonb").HasConversion(Json<List<EmailTag>>());
+            // The organization's emails, newest first, is what listing reads.
+            e.HasIndex(x => new { x.OrganizationId, x.Id });
+            // The scheduler only looks at what is still waiting for its time.
+            e.HasIndex(x => x.ScheduledAt).HasFilter("status = 'scheduled'");
+            e.HasMany(x => x.Attachments).WithOne().HasForeignKey(a => a.EmailId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<EmailAttachment>().ToTable("email_attachments");
+        modelBuilder.Entity<EmailTimelineEntry>(e =>
+        {
+            e.ToTable("email_timeline");
+            e.HasIndex(x => x.EmailId);
+        });
+        modelBuilder.Entity<SenderDomain>(e =>
+        {
+            e.ToTable("domains");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.OrganizationId, x.Name }).IsUnique();
+        });
+        modelBuilder.Entity<Suppression>(e =>
+        {
+            e.ToTable("suppressions");
+            e.HasKey(x => new { x.OrganizationId, x.Email });
+        });
+    }
+
+    private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Json<T>() where T : new() =>
+        new(value => JsonSerializer.Serialize(value, JsonSerializerOptions.Web),
+            json => JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Web) ?? new T());
 }

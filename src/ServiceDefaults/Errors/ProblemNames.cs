@@ -20,6 +20,9 @@ public static class ProblemNames
     public const string InternalServerError = "internal_server_error";
     public const string ServiceUnavailable = "service_unavailable";
 
+    /// <summary>The from address's domain is not a verified domain of the organization (Resend answers 403 here too).</summary>
+    public const string InvalidFromAddress = "invalid_from_address";
+
     /// <summary>A request that reached a service without a valid identity from the Gateway.</summary>
     public const string MissingInternalIdentity = "missing_internal_identity";
 

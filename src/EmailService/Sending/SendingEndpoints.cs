@@ -1,0 +1,35 @@
+using Send.BuildingBlocks.Messaging.Subscribing;
+using Send.Contracts;
+using Send.Contracts.Events;
+
+namespace Send.EmailService.Sending;
+
+/// <summary>The delivery worker's subscriptions: normal and priority queues, priority drained first.</summary>
+public static class SendingEndpoints
+{
+    public static IEndpointRouteBuilder MapSendingWorker(this IEndpointRouteBuilder app, MessagingApp messagingApp)
+    {
+        app.MapPost("/events/email-send", Handle).WithSubscription(messagingApp, Topics.EmailSend);
+        app.MapPost("/events/email-send-priority", Handle).WithSubscription(messagingApp, Topics.EmailSendPriority, highPriority: true);
+        return app;
+    }
+
+    private static async Task<IResult> Handle(EmailQueued queued, EmailSender sender, CancellationToken cancellationToken) =>
+        await sender.SendAsync(queued.EmailId, cancellationToken) == SendStep.Done
+            ? SubscriptionResults.Success()
+            : SubscriptionResults.Retry();
+
+    public static IHostApplicationBuilder AddSendingWorker(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SmtpOptions>()
+            .BindConfiguration(SmtpOptions.SectionName)
+            .PostConfigure(options => options.ApplyConnectionString(builder.Configuration.GetConnectionString(SmtpOptions.ConnectionName)))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<SmtpProvider>();
+        builder.Services.AddSingleton<SandboxProvider>();
+        builder.Services.AddScoped<EmailSender>();
+        builder.Services.AddHostedService<EmailScheduler>();
+        return builder;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Send.EmailService.Sending;
+
+/// <summary>
+/// Sends through an SMTP relay over a small pool of open connections (connecting and saying
+/// EHLO per message would cost more than the message). A connection that fails is discarded;
+/// the outcome follows the reply code: 4xx and network failures are transient, 5xx permanent.
+/// </summary>
+public sealed class SmtpProvider(IOptions<SmtpOptions> options) : IEmailProvider, IDisposable
+{
+    private readonly ConcurrentBag<SmtpClient> _idle = [];
+    private readonly SemaphoreSlim _open = new(options.Value.PoolSize);
+
+    public string Name => "smtp";
+
+    public async Task<ProviderResult> SendAsync(MimeMessage message, MailboxAddress sender, IReadOnlyList<MailboxAddress> recipients, CancellationToken cancellationToken)
+    {
+        await _open.WaitAsync(cancellationToken);
+        SmtpClient? client = null;
+        try
+        {
+            client = await TakeConnectedAsync(cancellationToken);
+            var reply = await client.SendAsync(message, sender, recipients, cancellationToken);
+            _idle.Add(client);
+            client = null;
+            return ProviderResult.Accepted(QueueId(reply) ?? message.MessageId ?? "");
+        }
+        catch (SmtpCommandException ex) when ((int)ex.StatusCode >= 500)
+        {
+            return ProviderResult.Permanent($"The SMTP server refused the message: {(int)ex.StatusCode} {ex.Message}");
+        }
+        catch (Exception ex) when (ex is SmtpCommandException or SmtpProtocolException or ServiceNotConnectedException or IOException or SocketException or TimeoutException)
+        {
+            return ProviderResult.Transient($"SMTP: {ex.Message}");
+        }
+        finally
+        {
+            client?.Dispose();
+            _open.Release();
+        }
+    }
+
+    private async Task<SmtpClient> TakeConnectedAsync(CancellationToken cancellationToken)
+    {
+        while (_idle.TryTake(out var pooled))
+        {
+            if (pooled.IsConnected)
+            {
+                return pooled;
+            }
+
+            pooled.Dispose();
+        }
+
+        var settings = options.Value;
+        var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
+        try
+        {
+            await client.ConnectAsync(settings.Host, settings.Port, settings.Security, cancellationToken);
+            if (settings.Username is not null)
+            {
+                await client.AuthenticateAsync(settings.Username, settings.Password ?? "", cancellationToken);
+            }
+
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The relay's id for the message, from a reply like "250 2.0.0 Ok: queued as 4F2A1".</summary>
+    private static string? QueueId(string reply)
+    {
+        var marker = reply.LastIndexOf("queued as ", StringComparison.OrdinalIgnoreCase);
+        return marker < 0 ? null : reply[(marker + "queued as ".Length)..].Trim();
+    }
+
+    public void Dispose()
+    {
+        while (_idle.TryTake(out var client))
+        {
+            client.Dispose();
+        }
+
+        _open.Dispose();
+    }
+}

@@ -1,0 +1,72 @@
+using Npgsql;
+using Send.BuildingBlocks;
+using Send.TestSupport;
+
+namespace Send.EmailService.Tests;
+
+/// <summary>The platform with a real SMTP server (smtp4dev) behind EmailService.</summary>
+public sealed class EmailCluster : SendCluster
+{
+    public MailCatcher Mail { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        Mail = await MailCatcher.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    protected override IEnumerable<KeyValuePair<string, string?>> ServiceEnvironment(string folder) =>
+        folder == "EmailService" ? [new("ConnectionStrings__smtp", Mail.ConnectionString)] : [];
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Mail?.Dispose();
+    }
+
+    /// <summary>The organization the bootstrap key belongs to.</summary>
+    public async Task<string> OrganizationIdAsync() =>
+        (string)(await ScalarAsync(DatabaseConnectionString("KeyService"), "SELECT id FROM organizations WHERE name = 'default'"))!;
+
+    /// <summary>
+    /// A sender domain of the default organization. Until the domains API exists (issue 8) the
+    /// tests put it where EmailService reads it.
+    /// </summary>
+    public async Task<string> AddDomainAsync(string name, bool verified = true)
+    {
+        var id = Ids.New("dom");
+        await ExecuteAsync(DatabaseConnectionString("EmailService"),
+            "INSERT INTO domains (id, organization_id, name, status, created_at) VALUES (@id, @org, @name, @status, now())",
+            ("id", id), ("org", await OrganizationIdAsync()), ("name", name), ("status", verified ? "verified" : "pending"));
+        return id;
+    }
+
+    public async Task AddSuppressionAsync(string email) =>
+        await ExecuteAsync(DatabaseConnectionString("EmailService"),
+            "INSERT INTO suppressions (organization_id, email, reason, created_at) VALUES (@org, @email, 'bounce', now())",
+            ("org", await OrganizationIdAsync()), ("email", email));
+
+    public async Task<long> EmailCountAsync() =>
+        (long)(await ScalarAsync(DatabaseConnectionString("EmailService"), "SELECT count(*) FROM emails"))!;
+
+    private static async Task<object?> ScalarAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    private static async Task ExecuteAsync(string database, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync();
+    }
+}

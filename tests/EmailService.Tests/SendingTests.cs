@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Send.TestSupport;
+
+namespace Send.EmailService.Tests;
+
+/// <summary>
+/// Sending end to end: through the Gateway with a real key, stored by EmailService, queued on
+/// the local transport, built by the worker and delivered to a real SMTP server.
+/// </summary>
+public sealed class SendingTests(EmailCluster cluster) : IClassFixture<EmailCluster>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly byte[] Pdf = "%PDF-1.4 a tiny test document"u8.ToArray();
+    private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+
+    [Fact]
+    public async Task A_live_email_arrives_with_every_header_attachment_and_inline_image_and_bcc_only_in_the_envelope()
+    {
+        await cluster.AddDomainAsync("acme-live.test");
+        using var api = cluster.CreateAuthenticatedClient();
+        var subject = $"Welcome {Guid.NewGuid():N}";
+
+        using var response = await api.PostAsJsonAsync("/v1/emails", new
+        {
+            from = "Acme Team <hello@acme-live.test>",
+            to = new[] { "ann@example.com", "bob@example.com" },
+            cc = "carol@example.com",
+            bcc = new[] { "dave@example.com" },
+            reply_to = "support@acme-live.test",
+            subject,
+            html = "<p>Hello <img src=\"cid:logo\"></p>",
+            text = "Hello",
+            headers = new Dictionary<string, string> { ["X-Campaign"] = "spring" },
+            attachments = new object[]
+            {
+                new { filename = "terms.pdf", content = Convert.ToBase64String(Pdf) },
+                new { filename = "logo.png", content = Convert.ToBase64String(Png), content_id = "logo" },
+            },
+            tags = new[] { new { name = "category", value = "welcome" } },
+        });
+
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
+        var id = body.GetProperty("id").GetString()!;
+        Assert.StartsWith("send_", id, StringComparison.Ordinal);
+        Assert.Equal("queued", body.GetProperty("status").GetString());
+
+        var email = await Eventually.Until(() => api.GetFromJsonAsync<JsonElement>($"/v1/emails/{id}"),
+            e => e.GetProperty("last_event").GetString() == "sent", Patience, "the email to be sent");
+        Assert.Equal(["queued", "sent"], email.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("status").GetString()));
+        Assert.Equal("email", email.GetProperty("object").GetString());
+
+        var received = await Eventually.Until(cluster.Mail.MessagesAsync, m => m.Any(x => x.Subject == subject), Patience, "the message at the SMTP server");
+        var mail = received.Single(m => m.Subject == subject);
+        Assert.Equal(["ann@example.com", "bob@example.com", "carol@example.com", "dave@example.com"], mail.DeliveredTo.Order());
+
+        var message = await cluster.Mail.RawAsync(mail.Id);
+        Assert.Equal("\"Acme Team\" <hello@acme-live.test>", message.From.ToString());
+        Assert.Equal(["ann@example.com", "bob@example.com"], message.To.Mailboxes.Select(m => m.Address));
+        Assert.Equal(["carol@example.com"], message.Cc.Mailboxes.Select(m => m.Address));
+        Assert.Empty(message.Bcc);
+        Assert.DoesNotContain(message.Headers, h => h.Field.Equals("Bcc", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(["support@acme-live.test"], message.ReplyTo.Mailboxes.Select(m => m.Address));
+        Assert.Equal("spring", message.Headers["X-Campaign"]);
+        Assert.EndsWith("@acme-live.test", message.MessageId, StringComparison.Ordinal);
+        Assert.Equal("Hello", message.TextBody?.Trim());
+        Assert.Contains("cid:logo", message.HtmlBody, StringComparison.Ordinal);
+        var attachment = Assert.IsType<MimeKit.MimePart>(Assert.Single(message.Attachments));
+        Assert.Equal("terms.pdf", attachment.FileName);
+        Assert.Equal(Pdf, Content(attachment));
+        var inline = message.BodyParts.OfType<MimeKit.MimePart>().Single(p => p.ContentId == "logo");
+        Assert.Equal(Png, Content(inline));
+    }
+
+    [Fact]
+    public async Task A_test_key_may_send_from_any_address_and_nothing_is_delivered()
+    {
+        using var admin = cluster.CreateAuthenticatedClient();
+        var testKey = await CreateKeyAsync(admin, new { name = "sandbox", permission = "sending_access", environment = "test" });
+        using var api = cluster.CreateAuthenticatedClient(testKey);
+        var subject = $"Sandbox {Guid.NewGuid():N}";
+
+        using var response = await api.PostAsJsonAsync("/v1/emails", new { from = "me@unverified.example", to = "someone@example.com", subject, text = "hi" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        await Eventually.Until(() => admin.GetFromJsonAsync<JsonElement>($"/v1/emails/{id}"),
+            e => e.GetProperty("last_event").GetString() == "sent", Patience, "the sandbox send");
+        Assert.DoesNotContain(await cluster.Mail.MessagesAsync(), m => m.Subject == subject);
+    }
+
+    [Fact]
+    public async Task A_live_key_cannot_send_from_a_domain_that_is_not_verified_and_nothing_is_stored()
+    {
+        await cluster.AddDomainAsync("pending-domain.test", verified: false);
+        using var api = cluster.CreateAuthenticatedClient();
+        var before = await cluster.EmailCountAsync();
+
+        foreach (var from in new[] { "a@pending-domain.test", "a@never-added.test" })
+        {
+            using var response = await api.PostAsJsonAsync("/v1/emails", new { from, to = "x@example.com", subject = "s", text = "t" });
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("invalid_from_address", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString());
+        }
+
+        Assert.Equal(before, await cluster.EmailCountAsync());
+    }
+
+    [Fact]
+    public async Task A_key_restricted_to_one_domain_sends_only_from_that_domain()
+    {
+        var mine = await cluster.AddDomainAsync("mine.test");
+        await cluster.AddDomainAsync("theirs.test");
+        using var admin = cluster.CreateAuthenticatedClient();
+        var restricted = await CreateKeyAsync(admin, new { name = "one domain", permission = "sending_access", domain_id = mine });
+        using var api = cluster.CreateAuthenticatedClient(restricted);
+
+        using var refused = await api.PostAsJsonAsync("/v1/emails", new { from = "a@theirs.test", to = "x@example.com", subject = "s", text = "t" });
+        using var accepted = await api.PostAsJsonAsync("/v1/emails", new { from = "a@mine.test", to = "x@example.com", subject = "s", text = "t" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("restricted_api_key", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
+    public async Task Suppressed_recipients_are_left_out_and_the_answer_says_so()
+    {
+        await cluster.AddDomainAsync("suppressing.test");
+        await cluster.AddSuppressionAsync("bounced-before@example.com");
+        using var api = cluster.CreateAuthenticatedClient();
+
+        using var partly = await api.PostAsJsonAsync("/v1/emails", new
+        {
+            from = "a@suppressing.test", to = new[] { "Bounced <Bounced-Before@example.com>", "fine@example.com" }, subject = "s", text = "t",
+        });
+        using var wholly = await api.PostAsJsonAsync("/v1/emails", new { from = "a@suppressing.test", to = "bounced-before@example.com", subject = "s", text = "t" });
+
+        var answer = await partly.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, partly.StatusCode);
+        Assert.Equal(["bounced-before@example.com"], answer.GetProperty("suppressed").EnumerateArray().Select(s => s.GetString()));
+        var stored = await api.GetFromJsonAsync<JsonElement>($"/v1/emails/{answer.GetProperty("id").GetString()}");
+        Assert.Equal(["fine@example.com"], stored.GetProperty("to").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wholly.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_scheduled_email_waits_for_its_time_and_is_then_sent()
+    {
+        await cluster.AddDomainAsync("later.test");
+        using var api = cluster.CreateAuthenticatedClient();
+        var at = DateTimeOffset.UtcNow.AddSeconds(3);
+
+        using var response = await api.PostAsJsonAsync("/v1/emails", new
+        {
+            from = "a@later.test", to = "x@example.com", subject = "later", text = "t", scheduled_at = at.ToString("O"),
+        });
+
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("scheduled", answer.GetProperty("status").GetString());
+        var email = await Eventually.Until(() => api.GetFromJsonAsync<JsonElement>($"/v1/emails/{answer.GetProperty("id").GetString()}"),
+            e => e.GetProperty("last_event").GetString() == "sent", Patience, "the scheduled send");
+        var queuedAt = email.GetProperty("timeline").EnumerateArray().First(t => t.GetProperty("status").GetString() == "queued").GetProperty("occurred_at").GetDateTimeOffset();
+        Assert.True(queuedAt >= at, $"released at {queuedAt:O}, scheduled for {at:O}");
+    }
+
+    [Fact]
+    public async Task An_email_of_another_organization_or_none_is_not_found()
+    {
+        using var api = cluster.CreateAuthenticatedClient();
+        using var response = await api.GetAsync(new Uri("/v1/emails/send_01jzzzzzzzzzzzzzzzzzzzzzzz", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    private static async Task<string> CreateKeyAsync(HttpClient admin, object request)
+    {
+        using var response = await admin.PostAsJsonAsync("/v1/api-keys", request);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, body.ToString());
+        return body.GetProperty("token").GetString()!;
+    }
+
+    private static byte[] Content(MimeKit.MimePart part)
+    {
+        using var buffer = new MemoryStream();
+        part.Content!.DecodeTo(buffer);
+        return buffer.ToArray();
+    }
+}
