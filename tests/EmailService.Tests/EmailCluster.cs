@@ -36,7 +36,7 @@ public sealed class EmailCluster : SendCluster
     {
         var id = Ids.New("dom");
         await ExecuteAsync(DatabaseConnectionString("EmailService"),
-            "INSERT INTO domains (id, organization_id, name, status, created_at) VALUES (@id, @org, @name, @status, now())",
+            "INSERT INTO domains (id, organization_id, name, status, created_at) VALUES (@id, @org, @name, @status, now()) ON CONFLICT (organization_id, name) DO NOTHING",
             ("id", id), ("org", await OrganizationIdAsync()), ("name", name), ("status", verified ? "verified" : "pending"));
         return id;
     }

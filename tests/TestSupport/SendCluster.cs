@@ -81,8 +81,11 @@ public class SendCluster : IAsyncLifetime
     /// <summary>Settings a cluster adds to one service (a mail server for EmailService, say).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> ServiceEnvironment(string folder) => [];
 
-    /// <summary>The Redis the platform uses: the shared one, unless a cluster needs its own to break it.</summary>
-    protected virtual Task<RedisServer> StartRedisAsync() => SharedInfrastructure.RedisAsync();
+    /// <summary>
+    /// The Redis the platform uses, one per cluster: two clusters sharing one would share its
+    /// streams too, and each cluster's EmailService would take the other's queued emails.
+    /// </summary>
+    protected virtual Task<RedisServer> StartRedisAsync() => RedisServer.StartAsync();
 
     /// <summary>Starts another Gateway replica wired to the same services.</summary>
     public Task<ServiceProcess> StartGatewayAsync()
@@ -104,6 +107,7 @@ public class SendCluster : IAsyncLifetime
             service.Dispose();
         }
 
+        Redis?.Dispose();
         return Task.CompletedTask;
     }
 
