@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what Send needs locally on Debian/Ubuntu when it is missing: the PostgreSQL and Redis
-# servers (run as plain local processes: no Docker engine is assumed) and the .NET local tools.
+# servers (run as plain local processes: no Docker engine is assumed), the .NET local tools, and
+# the npm clients the tests use as judges of the wire format (tests/peers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 if ((${#missing[@]})); then
   echo "Installing ${missing[*]} (Debian packages)…"
@@ -17,3 +19,4 @@ if ((${#missing[@]})); then
 fi
 
 dotnet tool restore >/dev/null
+(cd tests/peers && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

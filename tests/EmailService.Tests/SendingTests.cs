@@ -151,16 +151,21 @@ public sealed class SendingTests(EmailCluster cluster) : IClassFixture<EmailClus
     {
         await cluster.AddDomainAsync("later.test");
         using var api = cluster.CreateAuthenticatedClient();
-        var at = DateTimeOffset.UtcNow.AddSeconds(3);
 
         using var response = await api.PostAsJsonAsync("/v1/emails", new
         {
-            from = "a@later.test", to = "x@example.com", subject = "later", text = "t", scheduled_at = at.ToString("O"),
+            from = "a@later.test", to = "x@example.com", subject = "later", text = "t", scheduled_at = DateTimeOffset.UtcNow.AddMinutes(10).ToString("O"),
         });
-
         var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("scheduled", answer.GetProperty("status").GetString());
-        var email = await Eventually.Until(() => api.GetFromJsonAsync<JsonElement>($"/v1/emails/{answer.GetProperty("id").GetString()}"),
+        var id = answer.GetProperty("id").GetString();
+
+        // Brought forward to a couple of seconds from now: it must wait for that, then go.
+        var at = DateTimeOffset.UtcNow.AddSeconds(2);
+        using var moved = await api.PatchAsJsonAsync($"/v1/emails/{id}", new { scheduled_at = at.ToString("O") });
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+
+        var email = await Eventually.Until(() => api.GetFromJsonAsync<JsonElement>($"/v1/emails/{id}"),
             e => e.GetProperty("last_event").GetString() == "sent", Patience, "the scheduled send");
         var queuedAt = email.GetProperty("timeline").EnumerateArray().First(t => t.GetProperty("status").GetString() == "queued").GetProperty("occurred_at").GetDateTimeOffset();
         Assert.True(queuedAt >= at, $"released at {queuedAt:O}, scheduled for {at:O}");
@@ -172,6 +177,51 @@ public sealed class SendingTests(EmailCluster cluster) : IClassFixture<EmailClus
         using var api = cluster.CreateAuthenticatedClient();
         using var response = await api.GetAsync(new Uri("/v1/emails/send_01jzzzzzzzzzzzzzzzzzzzzzzz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_with_one_idempotency_key_create_one_email()
+    {
+        await cluster.AddDomainAsync("idempotent.test");
+        using var api = cluster.CreateAuthenticatedClient();
+        var before = await cluster.EmailCountAsync();
+        var key = Guid.NewGuid().ToString();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/emails")
+            {
+                Content = JsonContent.Create(new { from = "a@idempotent.test", to = "x@example.com", subject = "once", text = "t" }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await api.SendAsync(request);
+            return (response.StatusCode, Body: await response.Content.ReadFromJsonAsync<JsonElement>());
+        }));
+
+        Assert.Equal(before + 1, await cluster.EmailCountAsync());
+        Assert.Single(answers.Where(a => a.StatusCode == HttpStatusCode.OK).Select(a => a.Body.GetProperty("id").GetString()).Distinct());
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a =>
+        {
+            Assert.Equal(HttpStatusCode.Conflict, a.StatusCode);
+            Assert.Equal("concurrent_idempotent_requests", a.Body.GetProperty("name").GetString());
+        });
+    }
+
+    [Fact]
+    public async Task Only_a_scheduled_email_can_be_rescheduled_or_canceled()
+    {
+        await cluster.AddDomainAsync("not-scheduled.test");
+        using var api = cluster.CreateAuthenticatedClient();
+        using var sent = await api.PostAsJsonAsync("/v1/emails", new { from = "a@not-scheduled.test", to = "x@example.com", subject = "now", text = "t" });
+        var id = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        using var cancel = await api.PostAsync(new Uri($"/v1/emails/{id}/cancel", UriKind.Relative), null);
+        using var reschedule = await api.PatchAsJsonAsync($"/v1/emails/{id}", new { scheduled_at = DateTimeOffset.UtcNow.AddHours(1).ToString("O") });
+        using var missing = await api.PostAsync(new Uri("/v1/emails/send_01jzzzzzzzzzzzzzzzzzzzzzzz/cancel", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.Conflict, cancel.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, reschedule.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     private static async Task<string> CreateKeyAsync(HttpClient admin, object request)

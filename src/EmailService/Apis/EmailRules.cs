@@ -302,6 +302,9 @@ public sealed partial class EmailRules(TimeProvider clock)
         return result;
     }
 
+    /// <summary>A new time for a scheduled email: the same rules as at send.</summary>
+    public DateTimeOffset? CheckScheduledAt(string value) => ScheduledAt(value);
+
     private DateTimeOffset? ScheduledAt(string? value)
     {
         if (value is null)

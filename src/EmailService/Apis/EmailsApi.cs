@@ -1,10 +1,14 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using FromHeaderAttribute = Microsoft.AspNetCore.Mvc.FromHeaderAttribute;
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using MimeKit.Utils;
 using Send.BuildingBlocks;
 using Send.BuildingBlocks.Data;
 using Send.BuildingBlocks.Messaging;
+using Send.BuildingBlocks.Paging;
 using Send.Contracts;
 using Send.Contracts.Events;
 using Send.EmailService.Data;
@@ -25,12 +29,44 @@ public static class EmailsApi
     {
         var api = app.MapGroup("/v1/emails").WithTags("Emails");
         api.MapPost("/", SendEmail).WithSummary("Send an email");
+        api.MapGet("/", ListEmails).WithSummary("List emails, newest first, with filters");
         api.MapGet("/{id}", GetEmail).WithSummary("Retrieve an email with its status timeline");
+        api.MapPatch("/{id}", RescheduleEmail).WithSummary("Reschedule a scheduled email");
+        api.MapPost("/{id}/cancel", CancelEmail).WithSummary("Cancel a scheduled email");
         return app;
     }
 
-    public static async Task<Results<Ok<SendEmailResponse>, ProblemHttpResult>> SendEmail(
-        SendEmailRequest? request, Caller caller, EmailDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<IResult> SendEmail(
+        SendEmailRequest? request, Caller caller, EmailDbContext db, TimeProvider clock, IdempotencyKeys idempotency,
+        [FromHeader(Name = IdempotencyKeys.HeaderName)] string? idempotencyKey, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        var (claim, answer) = await idempotency.ClaimAsync(caller.RequiredOrganizationId, idempotencyKey, request, cancellationToken);
+        if (answer is not null)
+        {
+            return answer;
+        }
+
+        try
+        {
+            var result = await AcceptAsync(request, caller, db, clock,
+                (response, token) => idempotency.CompleteAsync(claim, response, json.Value.SerializerOptions, token), cancellationToken);
+            if (result.Result is not Ok<SendEmailResponse>)
+            {
+                await idempotency.ReleaseAsync(claim);
+            }
+
+            return result;
+        }
+        catch
+        {
+            await idempotency.ReleaseAsync(claim);
+            throw;
+        }
+    }
+
+    private static async Task<Results<Ok<SendEmailResponse>, ProblemHttpResult>> AcceptAsync(
+        SendEmailRequest? request, Caller caller, EmailDbContext db, TimeProvider clock,
+        Func<SendEmailResponse, CancellationToken, Task> completeInTransaction, CancellationToken cancellationToken)
     {
         var rules = new EmailRules(clock);
         var accepted = request is null ? null : rules.Check(request);
@@ -52,6 +88,7 @@ public static class EmailsApi
             return Problems.Validation(new Dictionary<string, string[]> { ["to"] = ["Every recipient is on the organization's suppression list."] });
         }
 
+        var response = new SendEmailResponse(email.Id, email.Status, suppressed.Count > 0 ? suppressed : null);
         await db.InTransactionAsync(async token =>
         {
             db.Emails.Add(email);
@@ -63,9 +100,10 @@ public static class EmailsApi
             }
 
             await db.SaveChangesAsync(token);
+            await completeInTransaction(response, token);
         }, cancellationToken);
 
-        return TypedResults.Ok(new SendEmailResponse(email.Id, email.Status, suppressed.Count > 0 ? suppressed : null));
+        return TypedResults.Ok(response);
     }
 
     public static async Task<Results<Ok<EmailView>, ProblemHttpResult>> GetEmail(string id, Caller caller, EmailDbContext db, CancellationToken cancellationToken)
@@ -78,6 +116,72 @@ public static class EmailsApi
 
         var timeline = await db.Timeline.AsNoTracking().Where(t => t.EmailId == id).ToListAsync(cancellationToken);
         return TypedResults.Ok(EmailView.Of(email, timeline));
+    }
+
+    public static async Task<Results<Ok<CursorPage<EmailSummaryView>>, ProblemHttpResult>> ListEmails(
+        Caller caller, EmailDbContext db, [AsParameters] EmailListQuery query, CancellationToken cancellationToken)
+    {
+        if (!CursorQuery.TryParse(query.Limit, query.After, query.Before, out var page, out var errors) | !query.TryBuildFilter(out var filter, errors))
+        {
+            return Problems.Validation(errors);
+        }
+
+        var emails = filter.Apply(db.Emails.AsNoTracking().Where(e => e.OrganizationId == caller.RequiredOrganizationId));
+        return TypedResults.Ok(await emails.ToCursorPageAsync(page, e => e.Id, EmailSummaryView.Of, cancellationToken));
+    }
+
+    /// <summary>Moves a scheduled email to a new time (an empty body changes nothing).</summary>
+    public static async Task<Results<Ok<EmailReference>, ProblemHttpResult>> RescheduleEmail(
+        string id, RescheduleRequest? request, Caller caller, EmailDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var email = await db.Emails.FirstOrDefaultAsync(e => e.Id == id && e.OrganizationId == caller.RequiredOrganizationId, cancellationToken);
+        if (email is null)
+        {
+            return Problems.NotFound($"Email {id} not found.");
+        }
+
+        if (request?.ScheduledAt is null)
+        {
+            return TypedResults.Ok(new EmailReference(email.Id));
+        }
+
+        var rules = new EmailRules(clock);
+        var at = rules.CheckScheduledAt(request.ScheduledAt);
+        if (!rules.IsValid)
+        {
+            return Problems.Validation(rules.Errors);
+        }
+
+        if (email.Status != EmailStatus.Scheduled)
+        {
+            return Problems.Of(StatusCodes.Status409Conflict, ProblemNames.Conflict, $"Email {id} is {email.Status}; only a scheduled email can be rescheduled.");
+        }
+
+        // A time already reached means: send now (the scheduler releases it within a second).
+        email.ScheduledAt = at ?? clock.GetUtcNow();
+        db.Timeline.Add(new EmailTimelineEntry { EmailId = id, Status = EmailStatus.Scheduled, OccurredAt = clock.GetUtcNow(), Detail = $"rescheduled to {email.ScheduledAt:O}" });
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(new EmailReference(email.Id));
+    }
+
+    public static async Task<Results<Ok<EmailReference>, ProblemHttpResult>> CancelEmail(string id, Caller caller, EmailDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        // Conditional on still being scheduled, so a cancel racing the scheduler's release loses cleanly.
+        var canceled = await db.Emails
+            .Where(e => e.Id == id && e.OrganizationId == caller.RequiredOrganizationId && e.Status == EmailStatus.Scheduled)
+            .ExecuteUpdateAsync(set => set.SetProperty(e => e.Status, EmailStatus.Canceled), cancellationToken);
+        if (canceled == 1)
+        {
+            db.Timeline.Add(new EmailTimelineEntry { EmailId = id, Status = EmailStatus.Canceled, OccurredAt = now });
+            await db.SaveChangesAsync(cancellationToken);
+            return TypedResults.Ok(new EmailReference(id));
+        }
+
+        var status = await db.Emails.Where(e => e.Id == id && e.OrganizationId == caller.RequiredOrganizationId).Select(e => e.Status).FirstOrDefaultAsync(cancellationToken);
+        return status is null
+            ? Problems.NotFound($"Email {id} not found.")
+            : Problems.Of(StatusCodes.Status409Conflict, ProblemNames.Conflict, $"Email {id} is {status}; only a scheduled email can be canceled.");
     }
 
     /// <summary>
@@ -129,6 +233,7 @@ public static class EmailsApi
             Bcc = Keep(accepted.Bcc),
             ReplyTo = [.. accepted.ReplyTo],
             Suppressed = suppressed,
+            Recipients = [.. Keep(accepted.AllRecipients).Select(BareAddress).Distinct()],
             Subject = accepted.Subject,
             Html = accepted.Html,
             Text = accepted.Text,

@@ -30,6 +30,7 @@ public sealed class EmailDbContext(DbContextOptions<EmailDbContext> options) : D
             e.HasIndex(x => new { x.OrganizationId, x.Id });
             // The scheduler only looks at what is still waiting for its time.
             e.HasIndex(x => x.ScheduledAt).HasFilter("status = 'scheduled'");
+            e.HasIndex(x => x.Recipients).HasMethod("gin");
             e.HasMany(x => x.Attachments).WithOne().HasForeignKey(a => a.EmailId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<EmailAttachment>().ToTable("email_attachments");
@@ -44,12 +45,22 @@ public sealed class EmailDbContext(DbContextOptions<EmailDbContext> options) : D
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.OrganizationId, x.Name }).IsUnique();
         });
+        modelBuilder.Entity<IdempotencyKey>(e =>
+        {
+            e.ToTable("idempotency_keys");
+            e.HasKey(x => new { x.OrganizationId, x.Key });
+            e.Property(x => x.Key).HasMaxLength(IdempotencyKeysMaxLength);
+            e.Property(x => x.Response).HasColumnType("jsonb");
+            e.HasIndex(x => x.CreatedAt);
+        });
         modelBuilder.Entity<Suppression>(e =>
         {
             e.ToTable("suppressions");
             e.HasKey(x => new { x.OrganizationId, x.Email });
         });
     }
+
+    private const int IdempotencyKeysMaxLength = 256;
 
     private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Json<T>() where T : new() =>
         new(value => JsonSerializer.Serialize(value, JsonSerializerOptions.Web),

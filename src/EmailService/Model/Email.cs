@@ -21,6 +21,9 @@ public sealed class Email
     public List<string> Bcc { get; set; } = [];
     public List<string> ReplyTo { get; set; } = [];
     public List<string> Suppressed { get; set; } = [];
+
+    /// <summary>Every recipient's bare, lower-cased address (to, cc and bcc): what the recipient filter searches.</summary>
+    public List<string> Recipients { get; set; } = [];
     public required string Subject { get; set; }
     public string? Html { get; set; }
     public string? Text { get; set; }

@@ -20,6 +20,12 @@ public static class ProblemNames
     public const string InternalServerError = "internal_server_error";
     public const string ServiceUnavailable = "service_unavailable";
 
+    /// <summary>An Idempotency-Key reused with a different request body.</summary>
+    public const string InvalidIdempotentRequest = "invalid_idempotent_request";
+
+    /// <summary>An Idempotency-Key whose first request is still being processed.</summary>
+    public const string ConcurrentIdempotentRequests = "concurrent_idempotent_requests";
+
     /// <summary>The from address's domain is not a verified domain of the organization (Resend answers 403 here too).</summary>
     public const string InvalidFromAddress = "invalid_from_address";
 

@@ -239,6 +239,11 @@ namespace Send.EmailService.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("provider_message_id");
 
+                    b.PrimitiveCollection<List<string>>("Recipients")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("recipients");
+
                     b.PrimitiveCollection<List<string>>("ReplyTo")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -288,6 +293,11 @@ namespace Send.EmailService.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_emails");
+
+                    b.HasIndex("Recipients")
+                        .HasDatabaseName("ix_emails_recipients");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Recipients"), "gin");
 
                     b.HasIndex("ScheduledAt")
                         .HasDatabaseName("ix_emails_scheduled_at")
@@ -375,6 +385,39 @@ namespace Send.EmailService.Data.Migrations
                         .HasDatabaseName("ix_email_timeline_email_id");
 
                     b.ToTable("email_timeline", (string)null);
+                });
+
+            modelBuilder.Entity("Send.EmailService.Model.IdempotencyKey", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasColumnType("text")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("request_hash");
+
+                    b.Property<string>("Response")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("response");
+
+                    b.HasKey("OrganizationId", "Key")
+                        .HasName("pk_idempotency_keys");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_idempotency_keys_created_at");
+
+                    b.ToTable("idempotency_keys", (string)null);
                 });
 
             modelBuilder.Entity("Send.EmailService.Model.SenderDomain", b =>

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Send.TestSupport;
+
+namespace Send.EmailService.Tests;
+
+/// <summary>
+/// The official <c>resend</c> npm SDK, unchanged, pointed at the Gateway's <c>/v1</c>: it is
+/// the judge of whether Send speaks Resend's wire format (tests/peers/resend-emails.mjs).
+/// </summary>
+public sealed class ResendSdkTests(EmailCluster cluster) : IClassFixture<EmailCluster>
+{
+    [Fact]
+    public async Task The_resend_SDK_sends_reads_lists_reschedules_and_cancels_without_an_error()
+    {
+        await cluster.AddDomainAsync("sdk.test");
+        var env = new Dictionary<string, string?>
+        {
+            ["RESEND_BASE_URL"] = new Uri(cluster.Gateway.BaseAddress, "/v1").ToString().TrimEnd('/'),
+            ["RESEND_API_KEY"] = cluster.BootstrapKey,
+            ["SEND_FROM"] = "Send SDK <sdk@sdk.test>",
+        };
+        using var node = new ExternalProcess("resend-sdk", "node", [Path.Combine(Repository.Root, "tests", "peers", "resend-emails.mjs")], env);
+        var exit = await node.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(exit == 0, node.Output);
+
+        var results = JsonDocument.Parse(node.Output.Split('\n').Last(l => l.StartsWith('{'))).RootElement;
+        var id = results.GetProperty("send").GetProperty("id").GetString()!;
+        Assert.StartsWith("send_", id, StringComparison.Ordinal);
+        Assert.Equal(id, results.GetProperty("send_again").GetProperty("id").GetString());
+
+        var email = results.GetProperty("get");
+        Assert.Equal("email", email.GetProperty("object").GetString());
+        Assert.Equal(id, email.GetProperty("id").GetString());
+        Assert.Equal("\"Send SDK\" <sdk@sdk.test>", email.GetProperty("from").GetString());
+        Assert.Equal(["sdk@example.com"], email.GetProperty("to").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("<p>hi</p>", email.GetProperty("html").GetString());
+        Assert.True(email.TryGetProperty("created_at", out _));
+        Assert.True(email.TryGetProperty("last_event", out _));
+
+        var list = results.GetProperty("list");
+        Assert.Equal("list", list.GetProperty("object").GetString());
+        Assert.Equal(JsonValueKind.False, list.GetProperty("has_more").ValueKind);
+        Assert.Contains(list.GetProperty("data").EnumerateArray(), e => e.GetProperty("id").GetString() == id);
+
+        var scheduled = results.GetProperty("send_scheduled").GetProperty("id").GetString();
+        Assert.Equal(scheduled, results.GetProperty("update").GetProperty("id").GetString());
+        Assert.Equal("email", results.GetProperty("cancel").GetProperty("object").GetString());
+        Assert.Equal("canceled", results.GetProperty("get_canceled").GetProperty("last_event").GetString());
+
+        var conflict = results.GetProperty("conflict_error");
+        Assert.Equal("invalid_idempotent_request", conflict.GetProperty("name").GetString());
+        Assert.Equal(409, conflict.GetProperty("statusCode").GetInt32());
+    }
+}
