@@ -14,6 +14,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 var app = builder.Build();
 app.UseSendService<EmailDbContext>();
 app.MapEmailsApi();
+app.MapBatchApi();
 app.MapSendingWorker(app.Services.GetRequiredService<MessagingApp>());
 
 if (await app.RunSendCommandAsync<EmailDbContext>(args))

@@ -10,7 +10,7 @@ namespace Send.EmailService.Tests;
 public sealed class ResendSdkTests(EmailCluster cluster) : IClassFixture<EmailCluster>
 {
     [Fact]
-    public async Task The_resend_SDK_sends_reads_lists_reschedules_and_cancels_without_an_error()
+    public async Task The_resend_SDK_sends_batches_reads_lists_reschedules_and_cancels_without_an_error()
     {
         await cluster.AddDomainAsync("sdk.test");
         var env = new Dictionary<string, string?>
@@ -41,6 +41,10 @@ public sealed class ResendSdkTests(EmailCluster cluster) : IClassFixture<EmailCl
         Assert.Equal("list", list.GetProperty("object").GetString());
         Assert.Equal(JsonValueKind.False, list.GetProperty("has_more").ValueKind);
         Assert.Contains(list.GetProperty("data").EnumerateArray(), e => e.GetProperty("id").GetString() == id);
+
+        var batch = results.GetProperty("batch").GetProperty("data").EnumerateArray().Select(e => e.GetProperty("id").GetString()).ToList();
+        Assert.Equal(2, batch.Count);
+        Assert.All(batch, b => Assert.StartsWith("send_", b, StringComparison.Ordinal));
 
         var scheduled = results.GetProperty("send_scheduled").GetProperty("id").GetString();
         Assert.Equal(scheduled, results.GetProperty("update").GetProperty("id").GetString());

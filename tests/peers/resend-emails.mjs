@@ -23,6 +23,8 @@ check('send_again', await resend.emails.send(message, { idempotencyKey }));
 check('get', await resend.emails.get(sent.id));
 check('list', await resend.emails.list({ limit: 10 }));
 
+check('batch', await resend.batch.send([message, { ...message, subject: 'Second of the batch' }]));
+
 const later = new Date(Date.now() + 3600_000).toISOString();
 const scheduled = check('send_scheduled', await resend.emails.send({ ...message, subject: 'Later', scheduledAt: later }));
 check('update', await resend.emails.update({ id: scheduled.id, scheduledAt: new Date(Date.now() + 7200_000).toISOString() }));

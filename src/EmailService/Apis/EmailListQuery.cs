@@ -35,7 +35,7 @@ public sealed record EmailListQuery(
             return false;
         }
 
-        filter = new EmailFilter(Status, Recipient is null ? null : EmailsApi.BareAddress(Recipient), after, before);
+        filter = new EmailFilter(Status, Recipient is null ? null : EmailIntake.BareAddress(Recipient), after, before);
         return true;
     }
 

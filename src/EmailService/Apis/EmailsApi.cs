@@ -68,41 +68,16 @@ public static class EmailsApi
         SendEmailRequest? request, Caller caller, EmailDbContext db, TimeProvider clock,
         Func<SendEmailResponse, CancellationToken, Task> completeInTransaction, CancellationToken cancellationToken)
     {
-        var rules = new EmailRules(clock);
-        var accepted = request is null ? null : rules.Check(request);
-        if (accepted is null)
+        var intake = new EmailIntake(db, clock, caller);
+        await intake.LoadAsync([request], cancellationToken);
+        var (email, refusal) = intake.Prepare(request);
+        if (email is null)
         {
-            return Problems.Validation(request is null ? new Dictionary<string, string[]> { [""] = ["A JSON body is required."] } : rules.Errors);
+            return refusal!.ToProblem();
         }
 
-        var organizationId = caller.RequiredOrganizationId;
-        if (await CheckSenderAsync(accepted, caller, db, cancellationToken) is { } refused)
-        {
-            return refused;
-        }
-
-        var suppressed = await SuppressedAsync(organizationId, accepted, db, cancellationToken);
-        var email = NewEmail(accepted, caller, suppressed, clock.GetUtcNow());
-        if (email.To.Count + email.Cc.Count + email.Bcc.Count == 0)
-        {
-            return Problems.Validation(new Dictionary<string, string[]> { ["to"] = ["Every recipient is on the organization's suppression list."] });
-        }
-
-        var response = new SendEmailResponse(email.Id, email.Status, suppressed.Count > 0 ? suppressed : null);
-        await db.InTransactionAsync(async token =>
-        {
-            db.Emails.Add(email);
-            db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = email.Status, OccurredAt = email.CreatedAt });
-            if (email.Status == EmailStatus.Queued)
-            {
-                db.Enqueue(email.Priority ? Topics.EmailSendPriority : Topics.EmailSend,
-                    new EmailQueued(email.Id, organizationId, email.Priority, email.Test, email.CreatedAt), email.CreatedAt);
-            }
-
-            await db.SaveChangesAsync(token);
-            await completeInTransaction(response, token);
-        }, cancellationToken);
-
+        var response = new SendEmailResponse(email.Id, email.Status, email.Suppressed.Count > 0 ? email.Suppressed : null);
+        await intake.StoreAsync([email], token => completeInTransaction(response, token), cancellationToken);
         return TypedResults.Ok(response);
     }
 
@@ -183,74 +158,4 @@ public static class EmailsApi
             ? Problems.NotFound($"Email {id} not found.")
             : Problems.Of(StatusCodes.Status409Conflict, ProblemNames.Conflict, $"Email {id} is {status}; only a scheduled email can be canceled.");
     }
-
-    /// <summary>
-    /// A live key sends only from a verified domain of its organization, and a key restricted to
-    /// one domain only from that one. A test key may use any address: nothing it sends leaves Send.
-    /// </summary>
-    private static async Task<ProblemHttpResult?> CheckSenderAsync(AcceptedEmail email, Caller caller, EmailDbContext db, CancellationToken cancellationToken)
-    {
-        var domain = await db.Domains.AsNoTracking()
-            .FirstOrDefaultAsync(d => d.OrganizationId == caller.RequiredOrganizationId && d.Name == email.FromDomain, cancellationToken);
-        if (caller.DomainId is { } onlyDomain && domain?.Id != onlyDomain)
-        {
-            return Problems.Of(StatusCodes.Status403Forbidden, ProblemNames.RestrictedApiKey,
-                $"This API key may only send from domain {onlyDomain}; {email.FromDomain} is not it.");
-        }
-
-        if (!caller.IsTest && domain?.Status != SenderDomain.Verified)
-        {
-            return Problems.Of(StatusCodes.Status403Forbidden, ProblemNames.InvalidFromAddress,
-                $"The {email.FromDomain} domain is not verified for your organization. Add and verify it under /v1/domains, or use a test key.");
-        }
-
-        return null;
-    }
-
-    private static async Task<List<string>> SuppressedAsync(string organizationId, AcceptedEmail email, EmailDbContext db, CancellationToken cancellationToken)
-    {
-        var bare = email.AllRecipients.Select(BareAddress).Distinct().ToList();
-        return await db.Suppressions.AsNoTracking()
-            .Where(s => s.OrganizationId == organizationId && bare.Contains(s.Email))
-            .Select(s => s.Email)
-            .ToListAsync(cancellationToken);
-    }
-
-    private static Email NewEmail(AcceptedEmail accepted, Caller caller, List<string> suppressed, DateTimeOffset now)
-    {
-        var id = Ids.New("send");
-        List<string> Keep(IEnumerable<string> addresses) => [.. addresses.Where(a => !suppressed.Contains(BareAddress(a)))];
-        return new Email
-        {
-            Id = id,
-            OrganizationId = caller.RequiredOrganizationId,
-            ApiKeyId = caller.KeyId,
-            Test = caller.IsTest,
-            From = accepted.From.ToString(),
-            FromDomain = accepted.FromDomain,
-            To = Keep(accepted.To),
-            Cc = Keep(accepted.Cc),
-            Bcc = Keep(accepted.Bcc),
-            ReplyTo = [.. accepted.ReplyTo],
-            Suppressed = suppressed,
-            Recipients = [.. Keep(accepted.AllRecipients).Select(BareAddress).Distinct()],
-            Subject = accepted.Subject,
-            Html = accepted.Html,
-            Text = accepted.Text,
-            Headers = accepted.Headers,
-            Tags = accepted.Tags,
-            Priority = accepted.Priority,
-            Status = accepted.ScheduledAt is null ? EmailStatus.Queued : EmailStatus.Scheduled,
-            CreatedAt = now,
-            ScheduledAt = accepted.ScheduledAt,
-            MessageId = MimeUtils.GenerateMessageId(accepted.FromDomain),
-            Attachments = [.. accepted.Attachments.Select(a => new EmailAttachment
-            {
-                EmailId = id, Filename = a.Filename, ContentType = a.ContentType, ContentId = a.ContentId, Content = a.Content,
-            })],
-        };
-    }
-
-    public static string BareAddress(string address) =>
-        MailboxAddress.TryParse(address, out var mailbox) ? mailbox.Address.ToLowerInvariant() : address.ToLowerInvariant();
 }

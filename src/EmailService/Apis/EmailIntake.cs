@@ -1,0 +1,152 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+using MimeKit.Utils;
+using Send.BuildingBlocks;
+using Send.BuildingBlocks.Data;
+using Send.BuildingBlocks.Messaging;
+using Send.Contracts;
+using Send.Contracts.Events;
+using Send.EmailService.Data;
+using Send.EmailService.Model;
+using Send.ServiceDefaults.Errors;
+using Send.ServiceDefaults.Identity;
+
+namespace Send.EmailService.Apis;
+
+/// <summary>Why one email of a request was refused: the problem's status, name, message and field errors.</summary>
+public sealed record Refusal(int Status, string Name, string Message, IDictionary<string, string[]>? Errors = null)
+{
+    public ProblemHttpResult ToProblem() => Errors is null ? Problems.Of(Status, Name, Message) : Problems.Validation(Errors);
+}
+
+/// <summary>
+/// Turns send requests into emails ready to store, for one email or a batch of a thousand
+/// alike: the field checks, the sender's domain (a live key sends only from a verified domain
+/// of its organization, a domain-restricted key only from its domain), and suppressed
+/// recipients. What the checks need from the database is loaded once per request, not per email.
+/// </summary>
+public sealed class EmailIntake(EmailDbContext db, TimeProvider clock, Caller caller)
+{
+    private Dictionary<string, SenderDomain> _domains = [];
+    private HashSet<string> _suppressed = [];
+
+    public async Task LoadAsync(IEnumerable<SendEmailRequest?> requests, CancellationToken cancellationToken)
+    {
+        var organizationId = caller.RequiredOrganizationId;
+        _domains = await db.Domains.AsNoTracking().Where(d => d.OrganizationId == organizationId).ToDictionaryAsync(d => d.Name, cancellationToken);
+        var recipients = requests
+            .SelectMany(r => (r?.To?.Values ?? []).Concat(r?.Cc?.Values ?? []).Concat(r?.Bcc?.Values ?? []))
+            .Where(address => address is not null)
+            .Select(BareAddress)
+            .Distinct()
+            .ToList();
+        _suppressed = [.. await db.Suppressions.AsNoTracking()
+            .Where(s => s.OrganizationId == organizationId && recipients.Contains(s.Email))
+            .Select(s => s.Email)
+            .ToListAsync(cancellationToken)];
+    }
+
+    /// <summary>The email to store, or why not. Call <see cref="LoadAsync"/> first.</summary>
+    public (Email? Email, Refusal? Refusal) Prepare(SendEmailRequest? request)
+    {
+        var rules = new EmailRules(clock);
+        var accepted = request is null ? null : rules.Check(request);
+        if (accepted is null)
+        {
+            var errors = request is null ? new Dictionary<string, string[]> { [""] = ["A JSON object is required."] } : rules.Errors;
+            return (null, new Refusal(StatusCodes.Status422UnprocessableEntity, ProblemNames.ValidationError,
+                string.Join(" ", errors.SelectMany(e => e.Value.Select(v => $"{e.Key}: {v}"))), errors));
+        }
+
+        if (CheckSender(accepted) is { } refused)
+        {
+            return (null, refused);
+        }
+
+        var suppressed = accepted.AllRecipients.Select(BareAddress).Where(_suppressed.Contains).Distinct().ToList();
+        var email = NewEmail(accepted, suppressed, clock.GetUtcNow());
+        if (email.To.Count + email.Cc.Count + email.Bcc.Count == 0)
+        {
+            var errors = new Dictionary<string, string[]> { ["to"] = ["Every recipient is on the organization's suppression list."] };
+            return (null, new Refusal(StatusCodes.Status422UnprocessableEntity, ProblemNames.ValidationError, "to: " + errors["to"][0], errors));
+        }
+
+        return (email, null);
+    }
+
+    /// <summary>Stores emails, their first timeline step and queue events in one transaction (EF batches the inserts).</summary>
+    public Task StoreAsync(IReadOnlyList<Email> emails, Func<CancellationToken, Task> alsoInTransaction, CancellationToken cancellationToken) =>
+        db.InTransactionAsync(async token =>
+        {
+            foreach (var email in emails)
+            {
+                db.Emails.Add(email);
+                db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = email.Status, OccurredAt = email.CreatedAt });
+                if (email.Status == EmailStatus.Queued)
+                {
+                    db.Enqueue(email.Priority ? Topics.EmailSendPriority : Topics.EmailSend,
+                        new EmailQueued(email.Id, email.OrganizationId, email.Priority, email.Test, email.CreatedAt), email.CreatedAt);
+                }
+            }
+
+            await db.SaveChangesAsync(token);
+            await alsoInTransaction(token);
+        }, cancellationToken);
+
+    private Refusal? CheckSender(AcceptedEmail email)
+    {
+        var domain = _domains.GetValueOrDefault(email.FromDomain);
+        if (caller.DomainId is { } onlyDomain && domain?.Id != onlyDomain)
+        {
+            return new Refusal(StatusCodes.Status403Forbidden, ProblemNames.RestrictedApiKey,
+                $"This API key may only send from domain {onlyDomain}; {email.FromDomain} is not it.");
+        }
+
+        if (!caller.IsTest && domain?.Status != SenderDomain.Verified)
+        {
+            return new Refusal(StatusCodes.Status403Forbidden, ProblemNames.InvalidFromAddress,
+                $"The {email.FromDomain} domain is not verified for your organization. Add and verify it under /v1/domains, or use a test key.");
+        }
+
+        return null;
+    }
+
+    private Email NewEmail(AcceptedEmail accepted, List<string> suppressed, DateTimeOffset now)
+    {
+        var id = Ids.New("send");
+        List<string> Keep(IEnumerable<string> addresses) => [.. addresses.Where(a => !suppressed.Contains(BareAddress(a)))];
+        return new Email
+        {
+            Id = id,
+            OrganizationId = caller.RequiredOrganizationId,
+            ApiKeyId = caller.KeyId,
+            Test = caller.IsTest,
+            From = accepted.From.ToString(),
+            FromDomain = accepted.FromDomain,
+            To = Keep(accepted.To),
+            Cc = Keep(accepted.Cc),
+            Bcc = Keep(accepted.Bcc),
+            ReplyTo = [.. accepted.ReplyTo],
+            Suppressed = suppressed,
+            Recipients = [.. Keep(accepted.AllRecipients).Select(BareAddress).Distinct()],
+            Subject = accepted.Subject,
+            Html = accepted.Html,
+            Text = accepted.Text,
+            Headers = accepted.Headers,
+            Tags = accepted.Tags,
+            Priority = accepted.Priority,
+            Status = accepted.ScheduledAt is null ? EmailStatus.Queued : EmailStatus.Scheduled,
+            CreatedAt = now,
+            ScheduledAt = accepted.ScheduledAt,
+            MessageId = MimeUtils.GenerateMessageId(accepted.FromDomain),
+            Attachments = [.. accepted.Attachments.Select(a => new EmailAttachment
+            {
+                EmailId = id, Filename = a.Filename, ContentType = a.ContentType, ContentId = a.ContentId, Content = a.Content,
+            })],
+        };
+    }
+
+    public static string BareAddress(string address) =>
+        MailboxAddress.TryParse(address, out var mailbox) ? mailbox.Address.ToLowerInvariant() : address.ToLowerInvariant();
+}
