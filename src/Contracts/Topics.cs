@@ -10,7 +10,10 @@ public static class Topics
     public const string EmailSend = "email-send";
 
     /// <summary>The same work for priority sends; the worker drains it first.</summary>
-    public const string EmailSendPriority = "email-send-priority";
+    public const string EmailSendPriority = "email-send" + PrioritySuffix;
+
+    /// <summary>A topic named with this suffix is a priority topic: the outbox relays it first.</summary>
+    public const string PrioritySuffix = "-priority";
 
     /// <summary>Raw delivery events from providers (SES notifications, SMTP outcomes).</summary>
     public const string ProviderEvents = "provider-events";

@@ -15,8 +15,23 @@ public sealed class EmailCluster : SendCluster
         await base.InitializeAsync();
     }
 
+    /// <summary>
+    /// A mail server, and recovery timings short enough for a test to watch a crash heal:
+    /// abandoned queue messages are taken over after 12 s, abandoned leases after 10 + 2 s.
+    /// </summary>
     protected override IEnumerable<KeyValuePair<string, string?>> ServiceEnvironment(string folder) =>
-        folder == "EmailService" ? [new("ConnectionStrings__smtp", Mail.ConnectionString)] : [];
+        folder != "EmailService" ? [] :
+        [
+            new("ConnectionStrings__smtp", Mail.ConnectionString),
+            new("Messaging__Delivery__Timeout", "00:00:05"),
+            new("Messaging__Delivery__MaxBackoff", "00:00:05"),
+            new("Messaging__Delivery__ProcessingTimeout", "00:00:12"),
+            new("Messaging__Delivery__ReclaimInterval", "00:00:02"),
+            new("Sending__Lease", "00:00:10"),
+            new("Sending__AbandonedGrace", "00:00:02"),
+        ];
+
+    public async Task<long> CountAsync(string sql) => (long)(await ScalarAsync(DatabaseConnectionString("EmailService"), sql))!;
 
     public override async Task DisposeAsync()
     {

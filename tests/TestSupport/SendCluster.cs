@@ -15,6 +15,7 @@ public class SendCluster : IAsyncLifetime
 
     private readonly Dictionary<string, ServiceProcess> _services = [];
     private readonly Dictionary<string, string> _databases = [];
+    private readonly Dictionary<string, Dictionary<string, string?>> _environments = [];
 
     public string BootstrapKey { get; } = ApiKeyToken.Generate("live");
 
@@ -68,6 +69,11 @@ public class SendCluster : IAsyncLifetime
                 env["Usage__SyncInterval"] = "00:00:00.500";
             }
 
+            lock (_environments)
+            {
+                _environments[folder] = env;
+            }
+
             return await ServiceProcess.StartAsync(folder, env);
         }));
         foreach (var service in started)
@@ -76,6 +82,20 @@ public class SendCluster : IAsyncLifetime
         }
 
         Gateway = await StartGatewayAsync();
+    }
+
+    /// <summary>
+    /// Kills a service without warning (SIGKILL, as a crashed pod) and starts it again on the
+    /// same port with the same settings, so the Gateway finds it where it was.
+    /// </summary>
+    public async Task<ServiceProcess> CrashAndRestartAsync(string folder)
+    {
+        var old = _services[folder];
+        old.Kill();
+        old.Dispose();
+        var restarted = await ServiceProcess.StartAsync(folder, _environments[folder], old.Port);
+        _services[folder] = restarted;
+        return restarted;
     }
 
     /// <summary>Settings a cluster adds to one service (a mail server for EmailService, say).</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Send.BuildingBlocks.Data;
+using Send.Contracts;
 
 namespace Send.BuildingBlocks.Messaging;
 
@@ -13,7 +14,8 @@ namespace Send.BuildingBlocks.Messaging;
 /// <c>FOR UPDATE SKIP LOCKED</c>, so any number of replicas relay side by side without
 /// publishing a message twice under normal operation; a crash between publishing and marking
 /// republishes it (at-least-once), and consumers absorb that by the CloudEvent id. A failed
-/// publish backs off exponentially per message and never blocks the messages after it.
+/// publish backs off exponentially per message and never blocks the messages after it. Messages
+/// of priority topics (named <c>…-priority</c>) are relayed before older ordinary ones.
 /// </summary>
 public sealed class OutboxRelay<TContext>(
     IServiceScopeFactory scopes,
@@ -83,28 +85,41 @@ public sealed class OutboxRelay<TContext>(
                 .FromSqlInterpolated($"""
                     SELECT * FROM outbox_messages
                     WHERE published_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= {now})
-                    ORDER BY created_at
+                    ORDER BY topic LIKE {"%" + Topics.PrioritySuffix} DESC, created_at
                     LIMIT {options.Value.BatchSize}
                     FOR UPDATE SKIP LOCKED
                     """)
                 .ToListAsync(token);
 
-            var published = 0;
-            foreach (var message in batch)
+            // All of the batch is handed to the publisher at once (Redis pipelines them; Dapr
+            // takes them concurrently), then each outcome is recorded on its own row.
+            var outcomes = await Task.WhenAll(batch.Select(async message =>
             {
                 try
                 {
                     await publisher.PublishAsync(ToCloudEvent(message), token);
-                    message.PublishedAt = clock.GetUtcNow();
-                    published++;
+                    return (message, Error: (Exception?)null);
                 }
                 catch (Exception ex) when (!token.IsCancellationRequested)
                 {
-                    message.Attempts++;
-                    message.LastError = ex.Message.Length > 500 ? ex.Message[..500] : ex.Message;
-                    message.NextAttemptAt = now + Backoff(message.Attempts);
-                    logger.LogWarning("Publishing {Type} {Id} failed (attempt {Attempt}): {Message}", message.Type, message.Id, message.Attempts, ex.Message);
+                    return (message, Error: ex);
                 }
+            }));
+
+            var published = 0;
+            foreach (var (message, error) in outcomes)
+            {
+                if (error is null)
+                {
+                    message.PublishedAt = clock.GetUtcNow();
+                    published++;
+                    continue;
+                }
+
+                message.Attempts++;
+                message.LastError = error.Message.Length > 500 ? error.Message[..500] : error.Message;
+                message.NextAttemptAt = now + Backoff(message.Attempts);
+                logger.LogWarning("Publishing {Type} {Id} failed (attempt {Attempt}): {Message}", message.Type, message.Id, message.Attempts, error.Message);
             }
 
             await db.SaveChangesAsync(token);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Send.BuildingBlocks.Data;
 using Send.BuildingBlocks.Messaging;
 using Send.Contracts;
@@ -15,7 +16,7 @@ namespace Send.EmailService.Sending;
 /// survives restarts. It also requeues emails whose sending lease ran out (their worker died
 /// after taking them), so no accepted email can stay in <c>sending</c> forever.
 /// </summary>
-public sealed class EmailScheduler(IServiceScopeFactory scopes, TimeProvider clock, ILogger<EmailScheduler> logger) : BackgroundService
+public sealed class EmailScheduler(IServiceScopeFactory scopes, TimeProvider clock, IOptions<SendingOptions> options, ILogger<EmailScheduler> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -48,7 +49,7 @@ public sealed class EmailScheduler(IServiceScopeFactory scopes, TimeProvider clo
         return await db.InTransactionAsync(async token =>
         {
             var now = clock.GetUtcNow();
-            var stale = now - TimeSpan.FromSeconds(30);
+            var stale = now - options.Value.AbandonedGrace;
             var abandoned = await db.Emails
                 .FromSqlInterpolated($"SELECT * FROM emails WHERE status = 'sending' AND leased_until < {stale} LIMIT 500 FOR UPDATE SKIP LOCKED")
                 .ToListAsync(token);

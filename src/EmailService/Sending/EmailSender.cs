@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using MimeKit;
 using Send.BuildingBlocks.Data;
 using Send.BuildingBlocks.Messaging;
@@ -29,10 +30,9 @@ public enum SendStep
 /// Transient failures are retried up to <see cref="MaxAttempts"/> times in all; permanent ones
 /// fail the email at once.
 /// </summary>
-public sealed class EmailSender(EmailDbContext db, SmtpProvider smtp, SandboxProvider sandbox, TimeProvider clock, ILogger<EmailSender> logger)
+public sealed class EmailSender(EmailDbContext db, SmtpProvider smtp, SandboxProvider sandbox, TimeProvider clock, IOptions<SendingOptions> options, ILogger<EmailSender> logger)
 {
     public const int MaxAttempts = 3;
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
     private static readonly string Worker = $"{Environment.MachineName}-{Environment.ProcessId}";
 
     public async Task<SendStep> SendAsync(string emailId, CancellationToken cancellationToken)
@@ -43,7 +43,7 @@ public sealed class EmailSender(EmailDbContext db, SmtpProvider smtp, SandboxPro
             .ExecuteUpdateAsync(set => set
                 .SetProperty(e => e.Status, EmailStatus.Sending)
                 .SetProperty(e => e.LeaseOwner, Worker)
-                .SetProperty(e => e.LeasedUntil, now + Lease)
+                .SetProperty(e => e.LeasedUntil, now + options.Value.Lease)
                 .SetProperty(e => e.Attempts, e => e.Attempts + 1), cancellationToken);
         if (leased == 0)
         {

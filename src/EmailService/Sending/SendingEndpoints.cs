@@ -26,6 +26,7 @@ public static class SendingEndpoints
             .PostConfigure(options => options.ApplyConnectionString(builder.Configuration.GetConnectionString(SmtpOptions.ConnectionName)))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<SendingOptions>().BindConfiguration(SendingOptions.SectionName);
         builder.Services.AddSingleton<SmtpProvider>();
         builder.Services.AddSingleton<SandboxProvider>();
         builder.Services.AddScoped<EmailSender>();
