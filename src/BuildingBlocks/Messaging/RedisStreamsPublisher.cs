@@ -14,6 +14,6 @@ public sealed class RedisStreamsPublisher(IConnectionMultiplexer redis) : IEvent
     public const int MaxLength = 1_000_000;
 
     public async Task PublishAsync(CloudEvent cloudEvent, CancellationToken cancellationToken) =>
-        await redis.GetDatabase().StreamAddAsync(cloudEvent.Topic, "data", JsonSerializer.Serialize(cloudEvent),
+        await redis.GetDatabase().StreamAddAsync(cloudEvent.Topic, "data", JsonSerializer.SerializeToUtf8Bytes(cloudEvent),
             maxLength: MaxLength, useApproximateMaxLength: true);
 }

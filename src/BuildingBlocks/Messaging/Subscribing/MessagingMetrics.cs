@@ -9,6 +9,6 @@ internal static class MessagingMetrics
     private static readonly Counter<long> Outcomes = SendTelemetry.Meter.CreateCounter<long>(
         "send.messaging.deliveries", description: "Messages settled by the local transport, by topic and outcome.");
 
-    public static void Record(string topic, string outcome) =>
-        Outcomes.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("outcome", outcome));
+    public static void Record(string topic, string outcome, int count = 1) =>
+        Outcomes.Add(count, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("outcome", outcome));
 }

@@ -264,6 +264,7 @@ public sealed partial class StreamSubscriber(
 
                 var results = await DeliverAsync(subscription, remaining, traceParents);
                 var retry = new List<StreamMessage>();
+                var delivered = 0;
                 foreach (var message in remaining)
                 {
                     var result = results[message.Id];
@@ -271,7 +272,7 @@ public sealed partial class StreamSubscriber(
                     {
                         case DeliveryOutcome.Success:
                             _settlement.Acknowledge(message);
-                            MessagingMetrics.Record(subscription.Topic, "delivered");
+                            delivered++;
                             break;
                         case DeliveryOutcome.Drop:
                             LogDropped(message.Id, subscription.Topic);
@@ -290,6 +291,7 @@ public sealed partial class StreamSubscriber(
                     }
                 }
 
+                MessagingMetrics.Record(subscription.Topic, "delivered", delivered);
                 remaining = retry;
             }
 
@@ -342,14 +344,33 @@ public sealed partial class StreamSubscriber(
         LogDeadLettered(message.Id, subscription.Topic, subscription.DeadLetterTopic, reason);
     }
 
+    /// <summary>
+    /// The envelope's top-level <c>traceparent</c>, read without building a document: the
+    /// reader skips <c>data</c> whole, so the cost does not grow with the event's size.
+    /// </summary>
     private static string? TraceParentOf(StreamMessage message)
     {
         try
         {
-            using var document = JsonDocument.Parse(message.Envelope);
-            return document.RootElement.TryGetProperty("traceparent", out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
+            var reader = new Utf8JsonReader(message.Envelope.Span);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isTraceParent = reader.ValueTextEquals("traceparent"u8);
+                reader.Read();
+                if (isTraceParent)
+                {
+                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                reader.Skip();
+            }
+
+            return null;
         }
         catch (JsonException)
         {

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Accepting and delivering email, measured (see docs/benchmarks.md):
+#  1. single sends through the Gateway (key check, quota, validation, domain and suppression
+#     checks, three inserts in one transaction) against a bare endpoint doing the same three
+#     inserts, both at full speed with wrk, rounds alternated;
+#  2. latency of single sends at a steady 500 requests/s (hey);
+#  3. a 1,000-email batch accepted (curl, median of 5);
+#  4. delivery to a local SMTP sink that only counts (emails/s, from the sent timestamps).
+#
+#   bench/email-send.sh [seconds-per-round=10] [rounds=3] [connections=32]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_ROUND=${1:-10}
+ROUNDS=${2:-3}
+CONNECTIONS=${3:-32}
+
+scripts/prerequisites.sh
+for tool in wrk hey; do
+  command -v "$tool" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null; }
+done
+dotnet build Send.sln -c Release -v quiet -nologo >/dev/null
+
+work=$(mktemp -d /tmp/send-bench-XXXX); chmod 755 "$work"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 1; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 120); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; echo "not up: $1" >&2; exit 1; }
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+as_pg=(); [ "$(id -u)" -eq 0 ] && { chown postgres "$work"; as_pg=(runuser -u postgres --); }
+"${as_pg[@]}" "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust >/dev/null
+PG_PORT=$(free_port); REDIS_PORT=$(free_port); SINK_PORT=$(free_port)
+"${as_pg[@]}" "$pg_bin/postgres" -D "$work/pg" -p "$PG_PORT" -k "$work/pg" -c listen_addresses=127.0.0.1 -c max_connections=300 >/dev/null 2>&1 & pids+=($!)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >/dev/null & pids+=($!)
+node tests/peers/smtp-sink.mjs "$SINK_PORT" >"$work/sink.log" & pids+=($!)
+psql_() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAq "$@"; }
+for _ in $(seq 1 60); do psql_ -d postgres -c 'select 1' >/dev/null 2>&1 && break; sleep 0.5; done
+
+SECRET=$(head -c 48 /dev/urandom | base64 -w0)
+random=$(LC_ALL=C tr -dc 'A-Za-z0-9' < <(head -c 2000 /dev/urandom)); BOOT="do_live_${random:0:32}"
+KEYS_PORT=$(free_port); EMAIL_PORT=$(free_port); GW_PORT=$(free_port); BASE_PORT=$(free_port)
+common=(Send__InternalIdentity__Secret="$SECRET" ConnectionStrings__redis="127.0.0.1:$REDIS_PORT" Logging__LogLevel__Default=Warning Database__MigrateOnStartup=true)
+EMAILDB="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=email;Maximum Pool Size=100"
+
+(cd src/KeyService/bin/Release/net10.0 && env "${common[@]}" ConnectionStrings__keysdb="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=keys" \
+  SEND_BOOTSTRAP_API_KEY="$BOOT" ASPNETCORE_URLS="http://127.0.0.1:$KEYS_PORT" dotnet Send.KeyService.dll >"$work/keys.log" 2>&1) & pids+=($!)
+(cd src/EmailService/bin/Release/net10.0 && env "${common[@]}" ConnectionStrings__emaildb="$EMAILDB" ConnectionStrings__smtp="smtp://127.0.0.1:$SINK_PORT" \
+  ASPNETCORE_URLS="http://127.0.0.1:$EMAIL_PORT" dotnet Send.EmailService.dll >"$work/email.log" 2>&1) & pids+=($!)
+wait_http "http://127.0.0.1:$KEYS_PORT/health/live"; wait_http "http://127.0.0.1:$EMAIL_PORT/health/live"
+(cd src/Gateway/bin/Release/net10.0 && env "${common[@]}" services__keyservice__http__0="http://127.0.0.1:$KEYS_PORT" \
+  services__emailservice__http__0="http://127.0.0.1:$EMAIL_PORT" ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" dotnet Send.Gateway.dll >"$work/gateway.log" 2>&1) & pids+=($!)
+(cd bench/SendBaseline/bin/Release/net10.0 && ConnectionStrings__emaildb="$EMAILDB" ASPNETCORE_URLS="http://127.0.0.1:$BASE_PORT" \
+  dotnet Send.Bench.SendBaseline.dll >"$work/baseline.log" 2>&1) & pids+=($!)
+wait_http "http://127.0.0.1:$GW_PORT/health/live"
+for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$BASE_PORT/" && break; sleep 0.5; done
+
+# A verified domain for the bootstrap organization (the domains API is not built yet), and a key
+# whose quota the run cannot exhaust.
+ORG=$(psql_ -d keys -c "select id from organizations where name = 'default'")
+psql_ -d email -c "insert into domains (id, organization_id, name, status, created_at) values ('dom_bench', '$ORG', 'bench.test', 'verified', now())"
+KEY=$(curl -fs "http://127.0.0.1:$GW_PORT/v1/api-keys" -H "Authorization: Bearer $BOOT" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","permission":"full_access","rate_limit":{"requests":10000000,"period":60}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+
+BODY='{"from":"Bench <bench@bench.test>","to":"someone@example.com","subject":"bench","html":"<p>Hello from the benchmark</p>"}'
+echo "$BODY" >"$work/body.json"
+cat >"$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$BODY'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $KEY"
+LUA
+run() { # url -> requests/s p50 p99; a round with any non-2xx answer is not a measurement
+  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_ROUND}s" --latency -s "$work/post.lua" "$1" |
+    awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF}
+         END {if (bad > 0) {print "non-2xx answers: " bad > "/dev/stderr"; exit 1} printf "%s %s %s\n", rps, p50, p99}'
+}
+SEND="http://127.0.0.1:$GW_PORT/v1/emails"; BASE="http://127.0.0.1:$BASE_PORT/v1/emails"
+echo "warming up…"
+wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/post.lua" "$SEND" >/dev/null; wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/post.lua" "$BASE" >/dev/null
+
+echo "== 1. single sends at full speed ($CONNECTIONS connections)"
+printf '%-6s %-10s %12s %10s %10s\n' round mode "req/s" p50 p99
+ratios=()
+for r in $(seq 1 "$ROUNDS"); do
+  read -r s_rps s_p50 s_p99 < <(run "$SEND")
+  read -r b_rps b_p50 b_p99 < <(run "$BASE")
+  printf '%-6s %-10s %12s %10s %10s\n' "$r" send "$s_rps" "$s_p50" "$s_p99" "$r" baseline "$b_rps" "$b_p50" "$b_p99"
+  ratios+=("$(python3 -c "print($s_rps / $b_rps)")")
+done
+python3 -c "
+import statistics, sys
+r = [float(x) for x in sys.argv[1:]]
+print('per-round send / baseline: ' + ', '.join(f'{x:.1%}' for x in r) + f'; median {statistics.median(r):.1%} (goal: at least 50%)')" "${ratios[@]}"
+
+echo "== 2. single sends at a steady 500 requests/s for 20 s (hey, 50 clients x 10/s)"
+hey -z 20s -c 50 -q 10 -m POST -T application/json -D "$work/body.json" -H "Authorization: Bearer $KEY" "$SEND" |
+  awk '/Requests\/sec/ {print "achieved req/s: " $2} / 50% in/ {print "p50: " $3*1000 " ms"} / 99% in/ {print "p99: " $3*1000 " ms (goal: at most 25 ms)"} /^\s*\[[0-9]+\]/ {print "status " $0}'
+
+echo "== 3. a 1,000-email batch, accepted (5 times)"
+python3 -c "
+import json
+print(json.dumps([{'from':'bench@bench.test','to':f'r{i}@example.com','subject':'batch-bench','html':'<p>x</p>'} for i in range(1000)]))" >"$work/batch.json"
+times=()
+for _ in 1 2 3 4 5; do
+  times+=("$(curl -s -o /dev/null -w '%{time_total} %{http_code}' "$SEND/batch" -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @"$work/batch.json")")
+done
+printf '%s\n' "${times[@]}" | python3 -c "
+import statistics, sys
+rows = [l.split() for l in sys.stdin if l.strip()]
+assert all(code == '200' for _, code in rows), rows
+t = [float(x) * 1000 for x, _ in rows]
+print('batch of 1,000 accepted in (ms): ' + ', '.join(f'{x:.0f}' for x in t) + f'; median {statistics.median(t):.0f} ms (goal: at most 500 ms)')"
+
+echo "== 4. delivery to the SMTP sink"
+for _ in $(seq 1 600); do
+  left=$(psql_ -d email -c "select count(*) from emails where subject = 'batch-bench' and status <> 'sent'")
+  [ "$left" = "0" ] && break; sleep 1
+done
+psql_ -d email -c "select count(*) || ' emails sent at ' || round(count(*) / extract(epoch from max(sent_at) - min(sent_at))) || ' emails/s (goal: at least 1,000)'
+                   from emails where subject = 'batch-bench'"
+echo "sink: $(tail -1 "$work/sink.log")"
