@@ -60,7 +60,7 @@ for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$BASE_PORT/" && 
 ORG=$(psql_ -d keys -c "select id from organizations where name = 'default'")
 psql_ -d email -c "insert into domains (id, organization_id, name, status, created_at) values ('dom_bench', '$ORG', 'bench.test', 'verified', now())"
 KEY=$(curl -fs "http://127.0.0.1:$GW_PORT/v1/api-keys" -H "Authorization: Bearer $BOOT" -H 'Content-Type: application/json' \
-  -d '{"name":"bench","permission":"full_access","rate_limit":{"requests":10000000,"period":60}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  -d '{"name":"bench","permission":"full_access","rate_limit":{"requests":1000000,"period":60}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
 BODY='{"from":"Bench <bench@bench.test>","to":"someone@example.com","subject":"bench","html":"<p>Hello from the benchmark</p>"}'
 echo "$BODY" >"$work/body.json"
