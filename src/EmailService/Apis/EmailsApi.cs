@@ -1,20 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
-using FromHeaderAttribute = Microsoft.AspNetCore.Mvc.FromHeaderAttribute;
-using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
-using MimeKit;
-using MimeKit.Utils;
-using Send.BuildingBlocks;
-using Send.BuildingBlocks.Data;
-using Send.BuildingBlocks.Messaging;
+using Microsoft.Extensions.Options;
 using Send.BuildingBlocks.Paging;
-using Send.Contracts;
-using Send.Contracts.Events;
 using Send.EmailService.Data;
 using Send.EmailService.Model;
 using Send.ServiceDefaults.Errors;
 using Send.ServiceDefaults.Identity;
+using FromHeaderAttribute = Microsoft.AspNetCore.Mvc.FromHeaderAttribute;
 
 namespace Send.EmailService.Apis;
 
