@@ -224,6 +224,38 @@ public sealed class SendingTests(EmailCluster cluster) : IClassFixture<EmailClus
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
+    [Fact]
+    public async Task The_list_filters_by_tag_recipient_and_status_and_pages_with_a_cursor()
+    {
+        using var admin = cluster.CreateAuthenticatedClient();
+        var testKey = await CreateKeyAsync(admin, new { name = "lister", permission = "full_access", environment = "test" });
+        using var api = cluster.CreateAuthenticatedClient(testKey);
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var ids = new List<string>();
+        foreach (var campaign in new[] { "spring", "autumn", "spring" })
+        {
+            using var sent = await api.PostAsJsonAsync("/v1/emails", new
+            {
+                from = "a@lists.example", to = $"{run}-{campaign}@example.com", subject = "s", text = "t",
+                tags = new[] { new { name = "campaign", value = $"{campaign}-{run}" } },
+            });
+            ids.Add((await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+        }
+
+        var spring = await api.GetFromJsonAsync<JsonElement>($"/v1/emails?tag=campaign:spring-{run}");
+        Assert.Equal([ids[2], ids[0]], spring.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
+        var autumn = await api.GetFromJsonAsync<JsonElement>($"/v1/emails?recipient={run}-AUTUMN@example.com");
+        Assert.Equal([ids[1]], autumn.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
+        var firstPage = await api.GetFromJsonAsync<JsonElement>($"/v1/emails?tag=campaign:spring-{run}&limit=1");
+        Assert.True(firstPage.GetProperty("has_more").GetBoolean());
+        var secondPage = await api.GetFromJsonAsync<JsonElement>($"/v1/emails?tag=campaign:spring-{run}&limit=1&after={ids[2]}");
+        Assert.Equal(ids[0], secondPage.GetProperty("data")[0].GetProperty("id").GetString());
+        using var badTag = await api.GetAsync(new Uri("/v1/emails?tag=nocolon", UriKind.Relative));
+        using var badStatus = await api.GetAsync(new Uri("/v1/emails?status=lost", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badTag.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badStatus.StatusCode);
+    }
+
     private static async Task<string> CreateKeyAsync(HttpClient admin, object request)
     {
         using var response = await admin.PostAsJsonAsync("/v1/api-keys", request);

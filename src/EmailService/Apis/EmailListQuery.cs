@@ -1,12 +1,14 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Send.EmailService.Model;
 
 namespace Send.EmailService.Apis;
 
 /// <summary>
 /// <c>GET /v1/emails</c> query: Resend's cursor (<c>limit</c>, <c>after</c>, <c>before</c>) plus
-/// filters by status (<c>last_event</c>), recipient, and creation time.
+/// filters by status (<c>last_event</c>), recipient, tag (<c>name:value</c>) and creation time.
 /// </summary>
 public sealed record EmailListQuery(
     [FromQuery(Name = "limit")] int? Limit,
@@ -14,6 +16,7 @@ public sealed record EmailListQuery(
     [FromQuery(Name = "before")] string? Before,
     [FromQuery(Name = "status")] string? Status,
     [FromQuery(Name = "recipient")] string? Recipient,
+    [FromQuery(Name = "tag")] string? Tag,
     [FromQuery(Name = "created_after")] string? CreatedAfter,
     [FromQuery(Name = "created_before")] string? CreatedBefore)
 {
@@ -22,10 +25,24 @@ public sealed record EmailListQuery(
 
     public bool TryBuildFilter(out EmailFilter filter, Dictionary<string, string[]> errors)
     {
-        filter = new EmailFilter(null, null, null, null);
+        filter = new EmailFilter(null, null, null, null, null);
         if (Status is not null && !Statuses.Contains(Status))
         {
             errors["status"] = [$"One of: {string.Join(", ", Statuses)}."];
+        }
+
+        EmailTag? tag = null;
+        if (Tag is not null)
+        {
+            var parts = Tag.Split(':', 2);
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+            {
+                errors["tag"] = ["name:value, as the tag was given at send."];
+            }
+            else
+            {
+                tag = new EmailTag(parts[0], parts[1]);
+            }
         }
 
         var after = Time("created_after", CreatedAfter, errors);
@@ -35,7 +52,7 @@ public sealed record EmailListQuery(
             return false;
         }
 
-        filter = new EmailFilter(Status, Recipient is null ? null : EmailIntake.BareAddress(Recipient), after, before);
+        filter = new EmailFilter(Status, Recipient is null ? null : EmailIntake.BareAddress(Recipient), tag, after, before);
         return true;
     }
 
@@ -56,10 +73,15 @@ public sealed record EmailListQuery(
     }
 }
 
-public sealed record EmailFilter(string? Status, string? Recipient, DateTimeOffset? CreatedAfter, DateTimeOffset? CreatedBefore)
+public sealed record EmailFilter(string? Status, string? Recipient, EmailTag? Tag, DateTimeOffset? CreatedAfter, DateTimeOffset? CreatedBefore)
 {
-    public IQueryable<Email> Apply(IQueryable<Email> emails)
+    /// <summary>The organization's emails that pass the filter (tags by jsonb containment, as stored).</summary>
+    public IQueryable<Email> Apply(DbSet<Email> all, string organizationId)
     {
+        var emails = Tag is null
+            ? all.Where(e => e.OrganizationId == organizationId)
+            : all.FromSqlInterpolated($"SELECT * FROM emails WHERE organization_id = {organizationId} AND tags @> {JsonSerializer.Serialize(new[] { Tag }, JsonSerializerOptions.Web)}::jsonb");
+        emails = emails.AsNoTracking();
         if (Status is not null)
         {
             emails = emails.Where(e => e.Status == Status);

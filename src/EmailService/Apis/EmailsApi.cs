@@ -94,7 +94,7 @@ public static class EmailsApi
             return Problems.Validation(errors);
         }
 
-        var emails = filter.Apply(db.Emails.AsNoTracking().Where(e => e.OrganizationId == caller.RequiredOrganizationId));
+        var emails = filter.Apply(db.Emails, caller.RequiredOrganizationId);
         return TypedResults.Ok(await emails.ToCursorPageAsync(page, e => e.Id, EmailSummaryView.Of, cancellationToken));
     }
 
