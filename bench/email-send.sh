@@ -24,7 +24,7 @@ done
 dotnet build Send.sln -c Release -v quiet -nologo >/dev/null
 
 work=$(mktemp -d /tmp/send-bench-XXXX); chmod 755 "$work"
-pids=()
+pids=()  # servers are started with exec inside their subshell, so each PID here is the server itself
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 1; rm -rf "$work"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -46,15 +46,15 @@ KEYS_PORT=$(free_port); EMAIL_PORT=$(free_port); GW_PORT=$(free_port); BASE_PORT
 common=(Send__InternalIdentity__Secret="$SECRET" ConnectionStrings__redis="127.0.0.1:$REDIS_PORT" Logging__LogLevel__Default=Warning Database__MigrateOnStartup=true)
 EMAILDB="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=email;Maximum Pool Size=100"
 
-(cd src/KeyService/bin/Release/net10.0 && env "${common[@]}" ConnectionStrings__keysdb="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=keys" \
+(cd src/KeyService/bin/Release/net10.0 && exec env "${common[@]}" ConnectionStrings__keysdb="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=keys" \
   SEND_BOOTSTRAP_API_KEY="$BOOT" ASPNETCORE_URLS="http://127.0.0.1:$KEYS_PORT" dotnet Send.KeyService.dll >"$work/keys.log" 2>&1) & pids+=($!)
 accept_only=(); [ "${ACCEPT_ONLY:-0}" = 1 ] && accept_only=(Messaging__Transport=dapr)
-(cd src/EmailService/bin/Release/net10.0 && env "${common[@]}" "${accept_only[@]}" ConnectionStrings__emaildb="$EMAILDB" ConnectionStrings__smtp="smtp://127.0.0.1:$SINK_PORT" \
+(cd src/EmailService/bin/Release/net10.0 && exec env "${common[@]}" "${accept_only[@]}" ConnectionStrings__emaildb="$EMAILDB" ConnectionStrings__smtp="smtp://127.0.0.1:$SINK_PORT" \
   ASPNETCORE_URLS="http://127.0.0.1:$EMAIL_PORT" dotnet Send.EmailService.dll >"$work/email.log" 2>&1) & pids+=($!)
 wait_http "http://127.0.0.1:$KEYS_PORT/health/live"; wait_http "http://127.0.0.1:$EMAIL_PORT/health/live"
-(cd src/Gateway/bin/Release/net10.0 && env "${common[@]}" services__keyservice__http__0="http://127.0.0.1:$KEYS_PORT" \
+(cd src/Gateway/bin/Release/net10.0 && exec env "${common[@]}" services__keyservice__http__0="http://127.0.0.1:$KEYS_PORT" \
   services__emailservice__http__0="http://127.0.0.1:$EMAIL_PORT" ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" dotnet Send.Gateway.dll >"$work/gateway.log" 2>&1) & pids+=($!)
-(cd bench/SendBaseline/bin/Release/net10.0 && ConnectionStrings__emaildb="$EMAILDB" ASPNETCORE_URLS="http://127.0.0.1:$BASE_PORT" \
+(cd bench/SendBaseline/bin/Release/net10.0 && exec env ConnectionStrings__emaildb="$EMAILDB" ASPNETCORE_URLS="http://127.0.0.1:$BASE_PORT" \
   dotnet Send.Bench.SendBaseline.dll >"$work/baseline.log" 2>&1) & pids+=($!)
 wait_http "http://127.0.0.1:$GW_PORT/health/live"
 for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$BASE_PORT/" && break; sleep 0.5; done

@@ -15,7 +15,7 @@ command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteract
 dotnet build Send.sln -c Release -v quiet -nologo >/dev/null
 
 work=$(mktemp -d /tmp/send-bench-XXXX); chmod 755 "$work"
-pids=()
+pids=()  # servers are started with exec inside their subshell, so each PID here is the server itself
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; sleep 1; rm -rf "$work"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -34,9 +34,9 @@ random=$(LC_ALL=C tr -dc 'A-Za-z0-9' < <(head -c 2000 /dev/urandom)); BOOT="do_l
 KEYS_PORT=$(free_port); UP_PORT=$(free_port); ON_PORT=$(free_port); OFF_PORT=$(free_port)
 common=(Send__InternalIdentity__Secret="$SECRET" ConnectionStrings__redis="127.0.0.1:$REDIS_PORT" Logging__LogLevel__Default=Warning)
 
-(cd src/KeyService/bin/Release/net10.0 && env "${common[@]}" ConnectionStrings__keysdb="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=keys" \
+(cd src/KeyService/bin/Release/net10.0 && exec env "${common[@]}" ConnectionStrings__keysdb="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=keys" \
   Database__MigrateOnStartup=true SEND_BOOTSTRAP_API_KEY="$BOOT" ASPNETCORE_URLS="http://127.0.0.1:$KEYS_PORT" dotnet Send.KeyService.dll >"$work/keys.log" 2>&1) & pids+=($!)
-(cd bench/Upstream/bin/Release/net10.0 && ASPNETCORE_URLS="http://127.0.0.1:$UP_PORT" dotnet Send.Bench.Upstream.dll >/dev/null 2>&1) & pids+=($!)
+(cd bench/Upstream/bin/Release/net10.0 && exec env ASPNETCORE_URLS="http://127.0.0.1:$UP_PORT" dotnet Send.Bench.Upstream.dll >/dev/null 2>&1) & pids+=($!)
 
 # Both gateways get one extra route, /v1/bench, to the trivial upstream.
 bench_route=(ReverseProxy__Routes__bench__ClusterId=bench ReverseProxy__Routes__bench__Match__Path=/v1/bench
@@ -44,7 +44,7 @@ bench_route=(ReverseProxy__Routes__bench__ClusterId=bench ReverseProxy__Routes__
   ReverseProxy__Clusters__bench__Destinations__primary__Address="http://127.0.0.1:$UP_PORT" services__keyservice__http__0="http://127.0.0.1:$KEYS_PORT")
 start_gateway() { # port environment extra-env...
   local port=$1 environment=$2; shift 2
-  (cd src/Gateway/bin/Release/net10.0 && env "${common[@]}" "${bench_route[@]}" "$@" ASPNETCORE_ENVIRONMENT="$environment" \
+  (cd src/Gateway/bin/Release/net10.0 && exec env "${common[@]}" "${bench_route[@]}" "$@" ASPNETCORE_ENVIRONMENT="$environment" \
     ASPNETCORE_URLS="http://127.0.0.1:$port" dotnet Send.Gateway.dll >"$work/gateway-$port.log" 2>&1) & pids+=($!)
 }
 wait_http "http://127.0.0.1:$KEYS_PORT/health/live"
