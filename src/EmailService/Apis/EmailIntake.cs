@@ -4,11 +4,9 @@ using MimeKit;
 using MimeKit.Utils;
 using Send.BuildingBlocks;
 using Send.BuildingBlocks.Data;
-using Send.BuildingBlocks.Messaging;
-using Send.Contracts;
-using Send.Contracts.Events;
 using Send.EmailService.Data;
 using Send.EmailService.Model;
+using Send.EmailService.Sending;
 using Send.ServiceDefaults.Errors;
 using Send.ServiceDefaults.Identity;
 
@@ -85,8 +83,7 @@ public sealed class EmailIntake(EmailDbContext db, TimeProvider clock, Caller ca
                 db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = email.Status, OccurredAt = email.CreatedAt });
                 if (email.Status == EmailStatus.Queued)
                 {
-                    db.Enqueue(email.Priority ? Topics.EmailSendPriority : Topics.EmailSend,
-                        new EmailQueued(email.Id, email.OrganizationId, email.Priority, email.Test, email.CreatedAt), email.CreatedAt);
+                    SendQueueEvents.Announce(db, email, email.CreatedAt);
                 }
             }
 

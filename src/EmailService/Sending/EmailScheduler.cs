@@ -1,9 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Send.BuildingBlocks.Data;
-using Send.BuildingBlocks.Messaging;
-using Send.Contracts;
-using Send.Contracts.Events;
 using Send.EmailService.Data;
 using Send.EmailService.Model;
 
@@ -44,55 +41,42 @@ public sealed class EmailScheduler(IServiceScopeFactory scopes, TimeProvider clo
     /// <summary>Emails a worker leased and never settled; the grace lets the transport's own redelivery go first.</summary>
     public async Task<int> RequeueAbandonedAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<EmailDbContext>();
-        return await db.InTransactionAsync(async token =>
+        var requeued = await QueueAsync((db, now) => db.Emails.FromSqlInterpolated(
+                $"SELECT * FROM emails WHERE status = 'sending' AND leased_until < {now - options.Value.AbandonedGrace} LIMIT 500 FOR UPDATE SKIP LOCKED"),
+            "requeued: its worker stopped while sending", cancellationToken);
+        if (requeued > 0)
         {
-            var now = clock.GetUtcNow();
-            var stale = now - options.Value.AbandonedGrace;
-            var abandoned = await db.Emails
-                .FromSqlInterpolated($"SELECT * FROM emails WHERE status = 'sending' AND leased_until < {stale} LIMIT 500 FOR UPDATE SKIP LOCKED")
-                .ToListAsync(token);
-            foreach (var email in abandoned)
-            {
-                email.Status = EmailStatus.Queued;
-                email.LeaseOwner = null;
-                email.LeasedUntil = null;
-                db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = EmailStatus.Queued, OccurredAt = now, Detail = "requeued: its worker stopped while sending" });
-                db.Enqueue(email.Priority ? Topics.EmailSendPriority : Topics.EmailSend,
-                    new EmailQueued(email.Id, email.OrganizationId, email.Priority, email.Test, now), now);
-            }
+            logger.LogWarning("Requeued {Count} emails abandoned by a stopped worker", requeued);
+        }
 
-            await db.SaveChangesAsync(token);
-            if (abandoned.Count > 0)
-            {
-                logger.LogWarning("Requeued {Count} emails abandoned by a stopped worker", abandoned.Count);
-            }
-
-            return abandoned.Count;
-        }, cancellationToken);
+        return requeued;
     }
 
-    public async Task<int> ReleaseDueAsync(CancellationToken cancellationToken)
+    public Task<int> ReleaseDueAsync(CancellationToken cancellationToken) =>
+        QueueAsync((db, now) => db.Emails.FromSqlInterpolated(
+            $"SELECT * FROM emails WHERE status = 'scheduled' AND scheduled_at <= {now} ORDER BY scheduled_at LIMIT 500 FOR UPDATE SKIP LOCKED"),
+            detail: null, cancellationToken);
+
+    /// <summary>Claims the emails <paramref name="select"/> finds and puts each back on the queue, in one transaction.</summary>
+    private async Task<int> QueueAsync(Func<EmailDbContext, DateTimeOffset, IQueryable<Email>> select, string? detail, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EmailDbContext>();
         return await db.InTransactionAsync(async token =>
         {
             var now = clock.GetUtcNow();
-            var due = await db.Emails
-                .FromSqlInterpolated($"SELECT * FROM emails WHERE status = 'scheduled' AND scheduled_at <= {now} ORDER BY scheduled_at LIMIT 500 FOR UPDATE SKIP LOCKED")
-                .ToListAsync(token);
-            foreach (var email in due)
+            var emails = await select(db, now).ToListAsync(token);
+            foreach (var email in emails)
             {
                 email.Status = EmailStatus.Queued;
-                db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = EmailStatus.Queued, OccurredAt = now });
-                db.Enqueue(email.Priority ? Topics.EmailSendPriority : Topics.EmailSend,
-                    new EmailQueued(email.Id, email.OrganizationId, email.Priority, email.Test, now), now);
+                email.LeaseOwner = null;
+                email.LeasedUntil = null;
+                db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = EmailStatus.Queued, OccurredAt = now, Detail = detail });
+                SendQueueEvents.Announce(db, email, now);
             }
 
             await db.SaveChangesAsync(token);
-            return due.Count;
+            return emails.Count;
         }, cancellationToken);
     }
 }

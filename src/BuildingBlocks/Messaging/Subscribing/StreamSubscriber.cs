@@ -38,9 +38,6 @@ public sealed partial class StreamSubscriber(
     private Dictionary<string, Subscription> _byStream = [];
     private Uri _app = null!;
 
-    /// <summary>This consumer's name in its groups (for tests and logs).</summary>
-    public string ConsumerName => _consumer;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!await WaitForAppStartedAsync(stoppingToken))
