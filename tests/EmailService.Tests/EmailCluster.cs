@@ -64,6 +64,9 @@ public sealed class EmailCluster : SendCluster
     public async Task<long> EmailCountAsync() =>
         (long)(await ScalarAsync(DatabaseConnectionString("EmailService"), "SELECT count(*) FROM emails"))!;
 
+    /// <summary>One value from EmailService's database.</summary>
+    public Task<object?> ScalarAsync(string sql) => ScalarAsync(DatabaseConnectionString("EmailService"), sql);
+
     private static async Task<object?> ScalarAsync(string database, string sql)
     {
         await using var connection = new NpgsqlConnection(database);

@@ -174,9 +174,27 @@ public sealed class SendingTests(EmailCluster cluster) : IClassFixture<EmailClus
     [Fact]
     public async Task An_email_of_another_organization_or_none_is_not_found()
     {
-        using var api = cluster.CreateAuthenticatedClient();
-        using var response = await api.GetAsync(new Uri("/v1/emails/send_01jzzzzzzzzzzzzzzzzzzzzzzz", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        using var admin = cluster.CreateAuthenticatedClient();
+        var testKey = await CreateKeyAsync(admin, new { name = "tenant check", permission = "full_access", environment = "test" });
+        using var api = cluster.CreateAuthenticatedClient(testKey);
+        var later = DateTimeOffset.UtcNow.AddHours(1).ToString("O");
+        using var sent = await api.PostAsJsonAsync("/v1/emails", new { from = "a@tenant.example", to = "x@example.com", subject = "s", text = "t", scheduled_at = later });
+        var id = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        // The email now belongs to someone else: to this organization it must not exist.
+        await cluster.CountAsync($"WITH moved AS (UPDATE emails SET organization_id = 'org_someone_else' WHERE id = '{id}' RETURNING 1) SELECT count(*) FROM moved");
+
+        using var get = await api.GetAsync(new Uri($"/v1/emails/{id}", UriKind.Relative));
+        using var cancel = await api.PostAsync(new Uri($"/v1/emails/{id}/cancel", UriKind.Relative), null);
+        using var reschedule = await api.PatchAsJsonAsync($"/v1/emails/{id}", new { scheduled_at = later });
+        using var unknown = await api.GetAsync(new Uri("/v1/emails/send_01jzzzzzzzzzzzzzzzzzzzzzzz", UriKind.Relative));
+        var list = await api.GetFromJsonAsync<JsonElement>("/v1/emails?limit=100");
+
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, cancel.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, reschedule.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.DoesNotContain(list.GetProperty("data").EnumerateArray(), e => e.GetProperty("id").GetString() == id);
+        Assert.Equal("scheduled", (string?)await cluster.ScalarAsync($"SELECT status FROM emails WHERE id = '{id}'"));
     }
 
     [Fact]
