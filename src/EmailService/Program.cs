@@ -4,10 +4,12 @@ using Send.Contracts;
 using Send.EmailService.Apis;
 using Send.EmailService.Data;
 using Send.EmailService.Sending;
+using Send.EmailService.Templates;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSendService<WebApplicationBuilder, EmailDbContext>("emaildb", AppIds.EmailService);
 builder.AddSendingWorker();
+builder.Services.AddTemplates();
 // An email may carry 40 MB of attachments, which is about 54 MB once base64-encoded in JSON.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024);
 
@@ -15,6 +17,7 @@ var app = builder.Build();
 app.UseSendService<EmailDbContext>();
 app.MapEmailsApi();
 app.MapBatchApi();
+app.MapTemplatesApi();
 app.MapSendingWorker(app.Services.GetRequiredService<MessagingApp>());
 
 if (await app.RunSendCommandAsync<EmailDbContext>(args))

@@ -50,7 +50,8 @@ public sealed class TemplateAnalyzer
             else if (token.Kind == TokenKind.End && inStatement)
             {
                 inStatement = false;
-                analyzer.Statement(statement, token);
+                // Positions are taken at the statement's first token: the end token's may already be past a line break.
+                analyzer.Statement(statement, statement.Count > 0 ? statement[0] : token);
             }
             else if (inStatement)
             {

@@ -65,7 +65,7 @@ public sealed class BadInputTests(EmailCluster cluster) : IClassFixture<EmailClu
         { "scheduled_at in the past", $$"""{"to":"x@example.com","scheduled_at":"2020-01-01T00:00:00Z",{{Ok}}}""", 422, "scheduled_at" },
         { "scheduled_at 40 days ahead", $$"""{"to":"x@example.com","scheduled_at":"{{DateTimeOffset.UtcNow.AddDays(40):O}}",{{Ok}}}""", 422, "scheduled_at" },
         { "priority unknown", $$"""{"to":"x@example.com","priority":"urgent",{{Ok}}}""", 422, "priority" },
-        { "template before templates exist", """{"from":"a@bad-input.test","to":"x@example.com","subject":"s","template":{"id":"tpl_x"}}""", 422, "template" },
+        { "unknown template", """{"from":"a@bad-input.test","to":"x@example.com","subject":"s","template":{"id":"tmpl_x"}}""", 422, "template.id" },
     };
 
     [Theory]

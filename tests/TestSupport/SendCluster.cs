@@ -107,6 +107,33 @@ public class SendCluster : IAsyncLifetime
     /// </summary>
     protected virtual Task<RedisServer> StartRedisAsync() => RedisServer.StartAsync();
 
+    /// <summary>
+    /// A second organization with a live key holding <paramref name="permissions"/>; returns the
+    /// key's token. Organizations are made by operators, not through the public API, so it is
+    /// written straight into KeyService's database.
+    /// </summary>
+    public async Task<string> CreateOrganizationWithKeyAsync(params string[] permissions)
+    {
+        var token = ApiKeyToken.Generate("live");
+        var suffix = Guid.NewGuid().ToString("N")[..26];
+        await using var db = new Npgsql.NpgsqlConnection(DatabaseConnectionString("KeyService"));
+        await db.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("""
+            INSERT INTO organizations (id, name, created_at) VALUES (@org, @name, now());
+            INSERT INTO api_keys (id, organization_id, name, key_prefix, key_hash, permissions, services, environment,
+                                  rate_limit_requests, rate_limit_period_seconds, status, allowed_cidrs, created_at)
+            VALUES (@key, @org, 'admin', @prefix, @hash, @perms, '{send}', 'live', 1000, 60, 'active', '{}', now());
+            """, db);
+        command.Parameters.AddWithValue("org", "org_" + suffix);
+        command.Parameters.AddWithValue("name", "org-" + suffix);
+        command.Parameters.AddWithValue("key", "key_" + suffix);
+        command.Parameters.AddWithValue("prefix", token[..16]);
+        command.Parameters.AddWithValue("hash", ApiKeyToken.Hash(token));
+        command.Parameters.AddWithValue("perms", permissions);
+        await command.ExecuteNonQueryAsync();
+        return token;
+    }
+
     /// <summary>Starts another Gateway replica wired to the same services.</summary>
     public Task<ServiceProcess> StartGatewayAsync()
     {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Send.EmailService.Data;
+using Send.EmailService.Templates;
 using Send.EmailService.Model;
 using Send.ServiceDefaults.Errors;
 using Send.ServiceDefaults.Identity;
@@ -32,7 +33,7 @@ public static class BatchApi
     public sealed record BatchResponse(IReadOnlyList<BatchItem> Data, IReadOnlyList<BatchError>? Errors);
 
     public static async Task<IResult> SendBatch(
-        List<SendEmailRequest?>? requests, Caller caller, EmailDbContext db, TimeProvider clock, IdempotencyKeys idempotency,
+        List<SendEmailRequest?>? requests, Caller caller, EmailDbContext db, TemplateStore templates, TimeProvider clock, IdempotencyKeys idempotency,
         [FromHeader(Name = IdempotencyKeys.HeaderName)] string? idempotencyKey, [FromHeader(Name = ValidationHeader)] string? validation,
         IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
@@ -54,7 +55,7 @@ public static class BatchApi
 
         try
         {
-            var intake = new EmailIntake(db, clock, caller);
+            var intake = new EmailIntake(db, templates, clock, caller);
             await intake.LoadAsync(requests, cancellationToken);
             var prepared = requests.Select((request, index) => (Index: index, Result: intake.Prepare(request))).ToList();
             var refusals = prepared.Where(p => p.Result.Refusal is not null).ToList();

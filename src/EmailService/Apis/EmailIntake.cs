@@ -7,6 +7,7 @@ using Send.BuildingBlocks.Data;
 using Send.EmailService.Data;
 using Send.EmailService.Model;
 using Send.EmailService.Sending;
+using Send.EmailService.Templates;
 using Send.ServiceDefaults.Errors;
 using Send.ServiceDefaults.Identity;
 
@@ -24,8 +25,9 @@ public sealed record Refusal(int Status, string Name, string Message, IDictionar
 /// of its organization, a domain-restricted key only from its domain), and suppressed
 /// recipients. What the checks need from the database is loaded once per request, not per email.
 /// </summary>
-public sealed class EmailIntake(EmailDbContext db, TimeProvider clock, Caller caller)
+public sealed class EmailIntake(EmailDbContext db, TemplateStore templates, TimeProvider clock, Caller caller)
 {
+    private readonly Dictionary<(string Id, int? Version), (RenderSource? Source, IDictionary<string, string[]>? Refusal)> _templates = [];
     private Dictionary<string, SenderDomain> _domains = [];
     private HashSet<string> _suppressed = [];
 
@@ -43,6 +45,26 @@ public sealed class EmailIntake(EmailDbContext db, TimeProvider clock, Caller ca
             .Where(s => s.OrganizationId == organizationId && recipients.Contains(s.Email))
             .Select(s => s.Email)
             .ToListAsync(cancellationToken)];
+        foreach (var reference in requests.Select(r => r?.Template).OfType<TemplateRequest>().Where(t => !string.IsNullOrWhiteSpace(t.Id)).Select(t => (t.Id!, t.Version)).Distinct())
+        {
+            _templates[reference] = await LoadTemplateAsync(reference.Item1, reference.Version, cancellationToken);
+        }
+    }
+
+    /// <summary>A batch naming one template a thousand times loads and compiles it once.</summary>
+    private async Task<(RenderSource?, IDictionary<string, string[]>?)> LoadTemplateAsync(string idOrAlias, int? version, CancellationToken cancellationToken)
+    {
+        var template = await templates.FindAsync(caller.RequiredOrganizationId, idOrAlias, cancellationToken);
+        string? problem = template switch
+        {
+            null => $"Your organization has no template {idOrAlias}.",
+            { Status: TemplateStatuses.Archived } => $"Template {template.Id} is archived.",
+            { Kind: not TemplateKinds.Standard } => $"Template {template.Id} is a {template.Kind}; send with a standard template.",
+            _ => null,
+        };
+        return problem is not null
+            ? (null, new Dictionary<string, string[]> { ["template.id"] = [problem] })
+            : await TemplateRendering.LoadAsync(templates, template!, version, "template", cancellationToken);
     }
 
     /// <summary>The email to store, or why not. Call <see cref="LoadAsync"/> first.</summary>
@@ -62,8 +84,20 @@ public sealed class EmailIntake(EmailDbContext db, TimeProvider clock, Caller ca
             return (null, refused);
         }
 
+        RenderSource? source = null;
+        if (accepted.Template is { } template)
+        {
+            (accepted, source, var refusal) = RenderTemplate(accepted, template);
+            if (refusal is not null)
+            {
+                return (null, refusal);
+            }
+        }
+
         var suppressed = accepted.AllRecipients.Select(BareAddress).Where(_suppressed.Contains).Distinct().ToList();
         var email = NewEmail(accepted, suppressed, clock.GetUtcNow());
+        email.TemplateId = source?.Template.Id;
+        email.TemplateVersion = source?.Version;
         if (email.To.Count + email.Cc.Count + email.Bcc.Count == 0)
         {
             var errors = new Dictionary<string, string[]> { ["to"] = ["Every recipient is on the organization's suppression list."] };
@@ -90,6 +124,32 @@ public sealed class EmailIntake(EmailDbContext db, TimeProvider clock, Caller ca
             await db.SaveChangesAsync(token);
             await alsoInTransaction(token);
         }, cancellationToken);
+
+    /// <summary>Renders the template strictly (a missing variable refuses the email); the request's own subject wins over the template's.</summary>
+    private (AcceptedEmail Email, RenderSource? Source, Refusal? Refusal) RenderTemplate(AcceptedEmail accepted, TemplateRequest template)
+    {
+        var (source, refusal) = _templates[(template.Id!, template.Version)];
+        var outcome = source is null ? new RenderOutcome(null, refusal) : TemplateRendering.Render(source, template.Variables, strict: true, "template.variables");
+        if (outcome.Refusal is { } errors)
+        {
+            return (accepted, source, Invalid(errors));
+        }
+
+        var rendered = outcome.Rendered!;
+        var email = accepted with { Subject = accepted.Subject ?? rendered.Subject, Html = rendered.Html, Text = rendered.Text };
+        if (string.IsNullOrWhiteSpace(email.Subject))
+        {
+            return (email, source, Invalid(new Dictionary<string, string[]> { ["subject"] = [$"Required: template {source!.Template.Id} has no subject, so give one."] }));
+        }
+
+        var size = (long)(email.Html?.Length ?? 0) + (email.Text?.Length ?? 0) + email.Attachments.Sum(a => (long)a.Content.Length);
+        return size > EmailRules.MaxTotalBytes
+            ? (email, source, Invalid(new Dictionary<string, string[]> { ["template.variables"] = ["The rendered email is over 40 MB including attachments."] }))
+            : (email, source, null);
+    }
+
+    private static Refusal Invalid(IDictionary<string, string[]> errors) =>
+        new(StatusCodes.Status422UnprocessableEntity, ProblemNames.ValidationError, string.Join(" ", errors.SelectMany(e => e.Value.Select(v => $"{e.Key}: {v}"))), errors);
 
     private Refusal? CheckSender(AcceptedEmail email)
     {
@@ -127,7 +187,7 @@ public sealed class EmailIntake(EmailDbContext db, TimeProvider clock, Caller ca
             ReplyTo = [.. accepted.ReplyTo],
             Suppressed = suppressed,
             Recipients = [.. Keep(accepted.AllRecipients).Select(BareAddress).Distinct()],
-            Subject = accepted.Subject,
+            Subject = accepted.Subject!,
             Html = accepted.Html,
             Text = accepted.Text,
             Headers = accepted.Headers,

@@ -12,14 +12,15 @@ public sealed record AcceptedEmail(
     IReadOnlyList<string> Cc,
     IReadOnlyList<string> Bcc,
     IReadOnlyList<string> ReplyTo,
-    string Subject,
+    string? Subject,
     string? Html,
     string? Text,
     Dictionary<string, string> Headers,
     IReadOnlyList<AcceptedAttachment> Attachments,
     List<EmailTag> Tags,
     DateTimeOffset? ScheduledAt,
-    bool Priority)
+    bool Priority,
+    TemplateRequest? Template)
 {
     public string FromDomain => From.Domain.ToLowerInvariant();
 
@@ -66,10 +67,24 @@ public sealed partial class EmailRules(TimeProvider clock)
             Add("to", $"At most {MaxRecipients} recipients in total across to, cc and bcc; this request has {to.Count + cc.Count + bcc.Count}.");
         }
 
-        var subject = Subject(request.Subject);
+        // With a template the subject may come from it; the intake checks once it has rendered.
+        var subject = Subject(request.Subject, required: request.Template is null);
         if (request.Template is not null)
         {
-            Add("template", "Templates are not available yet: send html or text.");
+            if (!string.IsNullOrEmpty(request.Html) || !string.IsNullOrEmpty(request.Text))
+            {
+                Add("template", "Give either a template or html/text, not both.");
+            }
+
+            if (string.IsNullOrWhiteSpace(request.Template.Id))
+            {
+                Add("template.id", "Required: the template's id or alias.");
+            }
+
+            if (request.Template.Version is < 1)
+            {
+                Add("template.version", "A version number starts at 1.");
+            }
         }
         else if (string.IsNullOrEmpty(request.Html) && string.IsNullOrEmpty(request.Text))
         {
@@ -89,7 +104,7 @@ public sealed partial class EmailRules(TimeProvider clock)
         }
 
         return IsValid
-            ? new AcceptedEmail(from!, to, cc, bcc, replyTo, subject!, NullIfEmpty(request.Html), NullIfEmpty(request.Text), headers, attachments, tags, scheduledAt, priority)
+            ? new AcceptedEmail(from!, to, cc, bcc, replyTo, subject, NullIfEmpty(request.Html), NullIfEmpty(request.Text), headers, attachments, tags, scheduledAt, priority, request.Template)
             : null;
     }
 
@@ -138,11 +153,16 @@ public sealed partial class EmailRules(TimeProvider clock)
         return addresses;
     }
 
-    private string? Subject(string? subject)
+    private string? Subject(string? subject, bool required)
     {
         if (string.IsNullOrWhiteSpace(subject))
         {
-            Add("subject", "Required.");
+            if (required)
+            {
+                Add("subject", "Required.");
+            }
+
+            return null;
         }
         else if (subject.Contains('\r', StringComparison.Ordinal) || subject.Contains('\n', StringComparison.Ordinal))
         {

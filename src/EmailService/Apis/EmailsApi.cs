@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Send.BuildingBlocks.Paging;
 using Send.EmailService.Data;
 using Send.EmailService.Model;
+using Send.EmailService.Templates;
 using Send.ServiceDefaults.Errors;
 using Send.ServiceDefaults.Identity;
 using FromHeaderAttribute = Microsoft.AspNetCore.Mvc.FromHeaderAttribute;
@@ -30,7 +31,7 @@ public static class EmailsApi
     }
 
     public static async Task<IResult> SendEmail(
-        SendEmailRequest? request, Caller caller, EmailDbContext db, TimeProvider clock, IdempotencyKeys idempotency,
+        SendEmailRequest? request, Caller caller, EmailDbContext db, TemplateStore templates, TimeProvider clock, IdempotencyKeys idempotency,
         [FromHeader(Name = IdempotencyKeys.HeaderName)] string? idempotencyKey, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var (claim, answer) = await idempotency.ClaimAsync(caller.RequiredOrganizationId, idempotencyKey, request, cancellationToken);
@@ -41,7 +42,7 @@ public static class EmailsApi
 
         try
         {
-            var result = await AcceptAsync(request, caller, db, clock,
+            var result = await AcceptAsync(request, caller, db, templates, clock,
                 (response, token) => idempotency.CompleteAsync(claim, response, json.Value.SerializerOptions, token), cancellationToken);
             if (result.Result is not Ok<SendEmailResponse>)
             {
@@ -58,10 +59,10 @@ public static class EmailsApi
     }
 
     private static async Task<Results<Ok<SendEmailResponse>, ProblemHttpResult>> AcceptAsync(
-        SendEmailRequest? request, Caller caller, EmailDbContext db, TimeProvider clock,
+        SendEmailRequest? request, Caller caller, EmailDbContext db, TemplateStore templates, TimeProvider clock,
         Func<SendEmailResponse, CancellationToken, Task> completeInTransaction, CancellationToken cancellationToken)
     {
-        var intake = new EmailIntake(db, clock, caller);
+        var intake = new EmailIntake(db, templates, clock, caller);
         await intake.LoadAsync([request], cancellationToken);
         var (email, refusal) = intake.Prepare(request);
         if (email is null)

@@ -24,7 +24,8 @@ public sealed record AttachmentRequest(string? Filename, string? Content, string
 
 public sealed record TagRequest(string? Name, string? Value);
 
-public sealed record TemplateRequest(string? Id, Dictionary<string, JsonElement>? Variables);
+/// <summary>Send with a template: its id or alias, the variables, and optionally a version other than the published one.</summary>
+public sealed record TemplateRequest(string? Id, Dictionary<string, JsonElement>? Variables, int? Version);
 
 /// <summary>One address or a list of them: Resend accepts both for <c>to</c>, <c>cc</c>, <c>bcc</c> and <c>reply_to</c>.</summary>
 [JsonConverter(typeof(RecipientsConverter))]

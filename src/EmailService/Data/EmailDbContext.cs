@@ -13,6 +13,8 @@ public sealed class EmailDbContext(DbContextOptions<EmailDbContext> options) : D
     public DbSet<EmailTimelineEntry> Timeline => Set<EmailTimelineEntry>();
     public DbSet<SenderDomain> Domains => Set<SenderDomain>();
     public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<Template> Templates => Set<Template>();
+    public DbSet<TemplateVersion> TemplateVersions => Set<TemplateVersion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -53,6 +55,29 @@ public sealed class EmailDbContext(DbContextOptions<EmailDbContext> options) : D
             e.Property(x => x.Response).HasColumnType("jsonb");
             e.HasIndex(x => x.CreatedAt);
         });
+        modelBuilder.Entity<Template>(e =>
+        {
+            e.ToTable("templates");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.OrganizationId).HasMaxLength(40);
+            e.Property(x => x.Alias).HasMaxLength(TemplateAliasMaxLength);
+            e.Property(x => x.Kind).HasMaxLength(20);
+            e.Property(x => x.Status).HasMaxLength(20);
+            e.Property(x => x.Defaults).HasColumnType("jsonb");
+            e.Property(x => x.Variables).HasColumnType("jsonb").HasConversion(Json<List<StoredVariable>>());
+            e.HasIndex(x => new { x.OrganizationId, x.Id });
+            // An alias names one live template; an archived one frees its alias.
+            e.HasIndex(x => new { x.OrganizationId, x.Alias }).IsUnique().HasFilter("alias IS NOT NULL AND status <> 'archived'");
+        });
+        modelBuilder.Entity<TemplateVersion>(e =>
+        {
+            e.ToTable("template_versions");
+            e.HasKey(x => new { x.TemplateId, x.Version });
+            e.Property(x => x.Defaults).HasColumnType("jsonb");
+            e.Property(x => x.Variables).HasColumnType("jsonb").HasConversion(Json<List<StoredVariable>>());
+            e.HasOne<Template>().WithMany().HasForeignKey(x => x.TemplateId).OnDelete(DeleteBehavior.Cascade);
+        });
         modelBuilder.Entity<Suppression>(e =>
         {
             e.ToTable("suppressions");
@@ -61,6 +86,7 @@ public sealed class EmailDbContext(DbContextOptions<EmailDbContext> options) : D
     }
 
     private const int IdempotencyKeysMaxLength = 256;
+    public const int TemplateAliasMaxLength = 100;
 
     private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Json<T>() where T : new() =>
         new(value => JsonSerializer.Serialize(value, JsonSerializerOptions.Web),

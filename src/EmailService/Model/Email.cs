@@ -49,6 +49,10 @@ public sealed class Email
     public DateTimeOffset? LeasedUntil { get; set; }
 
     public List<EmailAttachment> Attachments { get; set; } = [];
+
+    /// <summary>The template and version the content was rendered from, when it was.</summary>
+    public string? TemplateId { get; set; }
+    public int? TemplateVersion { get; set; }
 }
 
 public sealed record EmailTag(string Name, string Value);

@@ -278,6 +278,14 @@ namespace Send.EmailService.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("tags");
 
+                    b.Property<string>("TemplateId")
+                        .HasColumnType("text")
+                        .HasColumnName("template_id");
+
+                    b.Property<int?>("TemplateVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("template_version");
+
                     b.Property<bool>("Test")
                         .HasColumnType("boolean")
                         .HasColumnName("test");
@@ -480,6 +488,158 @@ namespace Send.EmailService.Data.Migrations
                     b.ToTable("suppressions", (string)null);
                 });
 
+            modelBuilder.Entity("Send.EmailService.Model.Template", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Alias")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("alias");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Defaults")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("defaults");
+
+                    b.Property<string>("Html")
+                        .HasColumnType("text")
+                        .HasColumnName("html");
+
+                    b.Property<bool>("InlineCss")
+                        .HasColumnType("boolean")
+                        .HasColumnName("inline_css");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LayoutId")
+                        .HasColumnType("text")
+                        .HasColumnName("layout_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("organization_id");
+
+                    b.Property<DateTimeOffset?>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<int?>("PublishedVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("published_version");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .HasColumnType("text")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Variables")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("variables");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_templates");
+
+                    b.HasIndex("OrganizationId", "Alias")
+                        .IsUnique()
+                        .HasDatabaseName("ix_templates_organization_id_alias")
+                        .HasFilter("alias IS NOT NULL AND status <> 'archived'");
+
+                    b.HasIndex("OrganizationId", "Id")
+                        .HasDatabaseName("ix_templates_organization_id_id");
+
+                    b.ToTable("templates", (string)null);
+                });
+
+            modelBuilder.Entity("Send.EmailService.Model.TemplateVersion", b =>
+                {
+                    b.Property<string>("TemplateId")
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("template_id");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Defaults")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("defaults");
+
+                    b.Property<string>("Html")
+                        .HasColumnType("text")
+                        .HasColumnName("html");
+
+                    b.Property<bool>("InlineCss")
+                        .HasColumnType("boolean")
+                        .HasColumnName("inline_css");
+
+                    b.Property<string>("LayoutId")
+                        .HasColumnType("text")
+                        .HasColumnName("layout_id");
+
+                    b.PrimitiveCollection<List<string>>("Partials")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("partials");
+
+                    b.Property<string>("Subject")
+                        .HasColumnType("text")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.Property<string>("Variables")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("variables");
+
+                    b.HasKey("TemplateId", "Version")
+                        .HasName("pk_template_versions");
+
+                    b.ToTable("template_versions", (string)null);
+                });
+
             modelBuilder.Entity("Send.EmailService.Model.EmailAttachment", b =>
                 {
                     b.HasOne("Send.EmailService.Model.Email", null)
@@ -488,6 +648,16 @@ namespace Send.EmailService.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_email_attachments_emails_email_id");
+                });
+
+            modelBuilder.Entity("Send.EmailService.Model.TemplateVersion", b =>
+                {
+                    b.HasOne("Send.EmailService.Model.Template", null)
+                        .WithMany()
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_template_versions_templates_template_id");
                 });
 
             modelBuilder.Entity("Send.EmailService.Model.Email", b =>

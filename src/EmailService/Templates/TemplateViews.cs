@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Send.EmailService.Model;
+
+namespace Send.EmailService.Templates;
+
+/// <summary>A template with its latest content, derived variables and publishing state.</summary>
+public sealed record TemplateView(
+    [property: JsonPropertyName("object")] string Kind,
+    string Id,
+    string Name,
+    string? Alias,
+    [property: JsonPropertyName("kind")] string TemplateKind,
+    string Status,
+    int Version,
+    int? PublishedVersion,
+    string? Subject,
+    string? Html,
+    string? Text,
+    string? LayoutId,
+    JsonElement? Defaults,
+    bool InlineCss,
+    IReadOnlyList<StoredVariable> Variables,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? PublishedAt)
+{
+    public static TemplateView Of(Template t) => new(
+        "template", t.Id, t.Name, t.Alias, t.Kind, t.Status, t.Version, t.PublishedVersion, t.Subject, t.Html, t.Text, t.LayoutId,
+        JsonOf(t.Defaults), t.InlineCss, t.Variables, t.CreatedAt, t.UpdatedAt, t.PublishedAt);
+
+    public static JsonElement? JsonOf(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+}
+
+/// <summary>A template in a list: what it is and where it stands, without its content.</summary>
+public sealed record TemplateSummaryView(
+    [property: JsonPropertyName("object")] string Kind,
+    string Id,
+    string Name,
+    string? Alias,
+    [property: JsonPropertyName("kind")] string TemplateKind,
+    string Status,
+    int Version,
+    int? PublishedVersion,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static TemplateSummaryView Of(Template t) =>
+        new("template", t.Id, t.Name, t.Alias, t.Kind, t.Status, t.Version, t.PublishedVersion, t.CreatedAt, t.UpdatedAt);
+}
+
+public sealed record TemplateVersionView(
+    [property: JsonPropertyName("object")] string Kind,
+    string TemplateId,
+    int Version,
+    bool Published,
+    string? Subject,
+    string? Html,
+    string? Text,
+    string? LayoutId,
+    JsonElement? Defaults,
+    bool InlineCss,
+    IReadOnlyList<StoredVariable> Variables,
+    IReadOnlyList<string> Partials,
+    DateTimeOffset CreatedAt)
+{
+    public static TemplateVersionView Of(TemplateVersion v, int? published) => new(
+        "template_version", v.TemplateId, v.Version, v.Version == published, v.Subject, v.Html, v.Text, v.LayoutId,
+        TemplateView.JsonOf(v.Defaults), v.InlineCss, v.Variables, v.Partials, v.CreatedAt);
+}
+
+public sealed record TemplateVersionPage(
+    [property: JsonPropertyName("object")] string Kind,
+    IReadOnlyList<TemplateVersionView> Data,
+    bool HasMore);
+
+/// <summary>A preview: the rendered parts and every required variable the given ones leave empty.</summary>
+public sealed record RenderedTemplateView(
+    [property: JsonPropertyName("object")] string Kind,
+    string TemplateId,
+    int Version,
+    string? Subject,
+    string? Html,
+    string? Text,
+    IReadOnlyList<string> MissingVariables);
+
+public sealed record DeletedTemplateView([property: JsonPropertyName("object")] string Kind, string Id, bool Deleted);
+
+public sealed record RenderTemplateRequest(Dictionary<string, JsonElement>? Variables, int? Version, bool? Strict);
+
+public sealed record PublishTemplateRequest(int? Version);
+
+public sealed record DuplicateTemplateRequest(string? Name, string? Alias);
