@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Send.TestSupport;
 
@@ -13,17 +14,7 @@ public sealed class ResendSdkTests(EmailCluster cluster) : IClassFixture<EmailCl
     public async Task The_resend_SDK_sends_batches_reads_lists_reschedules_and_cancels_without_an_error()
     {
         await cluster.AddDomainAsync("sdk.test");
-        var env = new Dictionary<string, string?>
-        {
-            ["RESEND_BASE_URL"] = new Uri(cluster.Gateway.BaseAddress, "/v1").ToString().TrimEnd('/'),
-            ["RESEND_API_KEY"] = cluster.BootstrapKey,
-            ["SEND_FROM"] = "Send SDK <sdk@sdk.test>",
-        };
-        using var node = new ExternalProcess("resend-sdk", "node", [Path.Combine(Repository.Root, "tests", "peers", "resend-emails.mjs")], env);
-        var exit = await node.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(exit == 0, node.Output);
-
-        var results = JsonDocument.Parse(node.Output.Split('\n').Last(l => l.StartsWith('{'))).RootElement;
+        var results = await RunAsync("resend-emails.mjs", "Send SDK <sdk@sdk.test>");
         var id = results.GetProperty("send").GetProperty("id").GetString()!;
         Assert.StartsWith("send_", id, StringComparison.Ordinal);
         Assert.Equal(id, results.GetProperty("send_again").GetProperty("id").GetString());
@@ -54,5 +45,45 @@ public sealed class ResendSdkTests(EmailCluster cluster) : IClassFixture<EmailCl
         var conflict = results.GetProperty("conflict_error");
         Assert.Equal("invalid_idempotent_request", conflict.GetProperty("name").GetString());
         Assert.Equal(409, conflict.GetProperty("statusCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_resend_SDK_creates_publishes_duplicates_removes_and_sends_with_a_template()
+    {
+        await cluster.AddDomainAsync("sdk-templates.test");
+        var results = await RunAsync("resend-templates.mjs", "Shop <shop@sdk-templates.test>");
+
+        var id = results.GetProperty("create").GetProperty("id").GetString()!;
+        Assert.Equal("template", results.GetProperty("create").GetProperty("object").GetString());
+        var template = results.GetProperty("get");
+        Assert.Equal(id, results.GetProperty("get_by_alias").GetProperty("id").GetString());
+        Assert.Equal("\"Shop\" <shop@sdk-templates.test>", template.GetProperty("from").GetString());
+        var name = template.GetProperty("variables").EnumerateArray().Single(v => v.GetProperty("key").GetString() == "NAME");
+        Assert.Equal("there", name.GetProperty("fallback_value").GetString());
+        Assert.Contains(results.GetProperty("list").GetProperty("data").EnumerateArray(), t => t.GetProperty("id").GetString() == id);
+        Assert.Equal(2, results.GetProperty("get_published").GetProperty("published_version").GetInt32());
+        Assert.False(results.GetProperty("get_published").GetProperty("has_unpublished_versions").GetBoolean());
+        Assert.True(results.GetProperty("remove").GetProperty("deleted").GetBoolean());
+
+        using var api = cluster.CreateAuthenticatedClient();
+        var sent = results.GetProperty("send").GetProperty("id").GetString();
+        var email = await api.GetFromJsonAsync<JsonElement>($"/v1/emails/{sent}");
+        Assert.Equal("Your order A-1001 shipped", email.GetProperty("subject").GetString());
+        Assert.Equal("<p>Hi there, order A-1001 is on its way.</p>", email.GetProperty("html").GetString());
+        Assert.Equal("\"Shop\" <shop@sdk-templates.test>", email.GetProperty("from").GetString());
+    }
+
+    private async Task<JsonElement> RunAsync(string script, string from)
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["RESEND_BASE_URL"] = new Uri(cluster.Gateway.BaseAddress, "/v1").ToString().TrimEnd('/'),
+            ["RESEND_API_KEY"] = cluster.BootstrapKey,
+            ["SEND_FROM"] = from,
+        };
+        using var node = new ExternalProcess("resend-sdk", "node", [Path.Combine(Repository.Root, "tests", "peers", script)], env);
+        var exit = await node.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(exit == 0, node.Output);
+        return JsonDocument.Parse(node.Output.Split('\n').Last(l => l.StartsWith('{'))).RootElement;
     }
 }

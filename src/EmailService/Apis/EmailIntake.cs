@@ -70,6 +70,16 @@ public sealed class EmailIntake(EmailDbContext db, TemplateStore templates, Time
     /// <summary>The email to store, or why not. Call <see cref="LoadAsync"/> first.</summary>
     public (Email? Email, Refusal? Refusal) Prepare(SendEmailRequest? request)
     {
+        // A template may carry the sender and reply-to the request leaves out (as Resend's do).
+        if (request?.Template?.Id is { } templateId && _templates.GetValueOrDefault((templateId, request.Template.Version)).Source?.Template is { } named)
+        {
+            request = request with
+            {
+                From = request.From ?? named.From,
+                ReplyTo = request.ReplyTo ?? (named.ReplyTo.Count > 0 ? new Recipients(named.ReplyTo) : null),
+            };
+        }
+
         var rules = new EmailRules(clock);
         var accepted = request is null ? null : rules.Check(request);
         if (accepted is null)

@@ -32,6 +32,10 @@ public sealed class Template
     public bool InlineCss { get; set; }
     public List<StoredVariable> Variables { get; set; } = [];
 
+    /// <summary>Sending defaults, not content: a send that names no sender or reply-to uses these.</summary>
+    public string? From { get; set; }
+    public List<string> ReplyTo { get; set; } = [];
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? PublishedAt { get; set; }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Send.EmailService.Apis;
 using System.Text.RegularExpressions;
 using Send.EmailService.Data;
 using Send.EmailService.Model;
@@ -15,7 +17,8 @@ public sealed partial class TemplateInput
     public const int MaxPartBytes = 512 * 1024;
     public const int MaxNameLength = 200;
 
-    private static readonly string[] Known = ["name", "alias", "kind", "subject", "html", "text", "layout_id", "defaults", "inline_css", "publish"];
+    private static readonly string[] Known =
+        ["name", "alias", "kind", "subject", "html", "text", "layout_id", "defaults", "inline_css", "publish", "from", "reply_to", "variables"];
 
     private readonly Dictionary<string, List<string>> _errors = [];
     private readonly HashSet<string> _present = [];
@@ -30,6 +33,13 @@ public sealed partial class TemplateInput
     public string? Defaults { get; private set; }
     public bool? InlineCss { get; private set; }
     public bool Publish { get; private set; }
+
+    /// <summary>The sender a send with this template uses when it names none (Resend's template <c>from</c>).</summary>
+    public string? From { get; private set; }
+    public List<string>? ReplyTo { get; private set; }
+
+    /// <summary>Resend's declared variables (<c>key</c>, <c>type</c>, <c>fallback_value</c>) as defaults: <c>{"key": fallback}</c>, dotted keys nested.</summary>
+    public JsonObject? DeclaredDefaults { get; private set; }
 
     public IDictionary<string, string[]> Errors => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
     public bool IsValid => _errors.Count == 0;
@@ -78,6 +88,30 @@ public sealed partial class TemplateInput
                 }
 
                 return;
+            case "from":
+                if (value.ValueKind == JsonValueKind.String)
+                {
+                    if (EmailAddresses.TryParse(value.GetString()!, out var mailbox, out var problem))
+                    {
+                        From = mailbox!.ToString();
+                    }
+                    else
+                    {
+                        Add(field, problem);
+                    }
+                }
+                else if (value.ValueKind != JsonValueKind.Null)
+                {
+                    Add(field, "Must be an address like \"Acme <hello@acme.com>\".");
+                }
+
+                return;
+            case "reply_to":
+                ReplyTo = ReadAddresses(field, value);
+                return;
+            case "variables":
+                DeclaredDefaults = ReadDeclaredVariables(field, value);
+                return;
             case "defaults":
                 if (value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
                 {
@@ -105,6 +139,111 @@ public sealed partial class TemplateInput
             case "text": Text = text; break;
             case "layout_id": LayoutId = text; break;
         }
+    }
+
+    /// <summary><paramref name="defaults"/> (a JSON object or null) with the declared fallbacks laid over it.</summary>
+    public string? DefaultsWithDeclared(string? defaults)
+    {
+        if (DeclaredDefaults is null)
+        {
+            return defaults;
+        }
+
+        var merged = defaults is null ? new JsonObject() : JsonNode.Parse(defaults)!.AsObject();
+        foreach (var (key, value) in DeclaredDefaults)
+        {
+            var target = merged;
+            var segments = key.Split('.');
+            foreach (var segment in segments[..^1])
+            {
+                if (target[segment] is not JsonObject inner)
+                {
+                    target[segment] = inner = new JsonObject();
+                }
+
+                target = inner;
+            }
+
+            target[segments[^1]] = value?.DeepClone();
+        }
+
+        return merged.ToJsonString();
+    }
+
+    private List<string>? ReadAddresses(string field, JsonElement value)
+    {
+        var values = value.ValueKind switch
+        {
+            JsonValueKind.Null => [],
+            JsonValueKind.String => [value],
+            JsonValueKind.Array => value.EnumerateArray().ToList(),
+            _ => null,
+        };
+        if (values is null || values.Any(v => v.ValueKind != JsonValueKind.String))
+        {
+            Add(field, "An address or an array of addresses.");
+            return null;
+        }
+
+        var result = new List<string>();
+        foreach (var address in values)
+        {
+            if (EmailAddresses.TryParse(address.GetString()!, out var mailbox, out var problem))
+            {
+                result.Add(mailbox!.ToString());
+            }
+            else
+            {
+                Add(field, problem);
+            }
+        }
+
+        return result;
+    }
+
+    private JsonObject? ReadDeclaredVariables(string field, JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            Add(field, "An array of {key, type, fallback_value}; the variables a template reads are derived from it.");
+            return null;
+        }
+
+        var declared = new JsonObject();
+        var index = 0;
+        foreach (var variable in value.EnumerateArray())
+        {
+            var name = $"{field}[{index++}]";
+            if (variable.ValueKind != JsonValueKind.Object
+                || !variable.TryGetProperty("key", out var key) || key.ValueKind != JsonValueKind.String || !VariableKey().IsMatch(key.GetString()!))
+            {
+                Add(name, "Needs a key of letters, digits and '_', dotted for nested values (user.name).");
+                continue;
+            }
+
+            var type = variable.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : "string";
+            var fallback = variable.TryGetProperty("fallback_value", out var f) ? f : default;
+            if (type is not ("string" or "number"))
+            {
+                Add($"{name}.type", "Either string or number.");
+            }
+            else if (fallback.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null)
+                     && fallback.ValueKind != (type == "number" ? JsonValueKind.Number : JsonValueKind.String))
+            {
+                Add($"{name}.fallback_value", $"Must be a {type}, like its type.");
+            }
+            else if (fallback.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+            {
+                declared[key.GetString()!] = JsonNode.Parse(fallback.GetRawText());
+            }
+        }
+
+        return declared;
     }
 
     /// <summary>Checks what a template's content must satisfy once the write is applied.</summary>
@@ -169,6 +308,9 @@ public sealed partial class TemplateInput
 
         messages.Add(message);
     }
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")]
+    private static partial Regex VariableKey();
 
     [GeneratedRegex("^(?!tmpl_)[a-z0-9][a-z0-9_-]{0,99}$")]
     private static partial Regex AliasPattern();

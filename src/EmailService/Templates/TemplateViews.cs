@@ -20,16 +20,43 @@ public sealed record TemplateView(
     string? LayoutId,
     JsonElement? Defaults,
     bool InlineCss,
-    IReadOnlyList<StoredVariable> Variables,
+    IReadOnlyList<VariableView> Variables,
+    string? From,
+    IReadOnlyList<string> ReplyTo,
+    bool HasUnpublishedVersions,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PublishedAt)
 {
     public static TemplateView Of(Template t) => new(
         "template", t.Id, t.Name, t.Alias, t.Kind, t.Status, t.Version, t.PublishedVersion, t.Subject, t.Html, t.Text, t.LayoutId,
-        JsonOf(t.Defaults), t.InlineCss, t.Variables, t.CreatedAt, t.UpdatedAt, t.PublishedAt);
+        JsonOf(t.Defaults), t.InlineCss, VariableView.Of(t.Variables, JsonOf(t.Defaults)), t.From, t.ReplyTo, t.PublishedVersion != t.Version,
+        t.CreatedAt, t.UpdatedAt, t.PublishedAt);
 
     public static JsonElement? JsonOf(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+}
+
+/// <summary>A derived variable, with Resend's <c>key</c> and <c>fallback_value</c> (from the declared defaults) beside Send's fields.</summary>
+public sealed record VariableView(string Key, string Name, string Type, bool Required, JsonElement? FallbackValue)
+{
+    public static List<VariableView> Of(IEnumerable<StoredVariable> variables, JsonElement? defaults) =>
+        [.. variables.Select(v => new VariableView(v.Name, v.Name, v.Type, v.Required, Fallback(defaults, v.Name)))];
+
+    private static JsonElement? Fallback(JsonElement? defaults, string name)
+    {
+        var current = defaults;
+        foreach (var segment in name.Split('.'))
+        {
+            if (current is not { ValueKind: JsonValueKind.Object } obj || !obj.TryGetProperty(segment, out var next))
+            {
+                return null;
+            }
+
+            current = next;
+        }
+
+        return current;
+    }
 }
 
 /// <summary>A template in a list: what it is and where it stands, without its content.</summary>

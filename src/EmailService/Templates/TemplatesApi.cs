@@ -47,7 +47,7 @@ public static class TemplatesApi
         }
 
         var draft = new TemplateContent.Draft(input.Kind ?? TemplateKinds.Standard, input.Name ?? "", input.Alias, input.Subject, input.Html, input.Text,
-            input.LayoutId, input.Defaults, input.InlineCss ?? false);
+            input.LayoutId, input.DefaultsWithDeclared(input.Defaults), input.InlineCss ?? false);
         var (layoutId, variables, partials) = await content.CheckAsync(input, draft, organizationId, null, cancellationToken);
         if (!input.IsValid)
         {
@@ -63,6 +63,7 @@ public static class TemplatesApi
         var template = new Template
         {
             Id = Ids.New("tmpl"), OrganizationId = organizationId, Name = draft.Name, Kind = draft.Kind, Status = TemplateStatuses.Draft, CreatedAt = now,
+            From = input.From, ReplyTo = input.ReplyTo ?? [],
         };
         db.Templates.Add(template);
         content.Apply(template, draft, layoutId, variables, partials, now);
@@ -108,7 +109,7 @@ public static class TemplatesApi
             Pick("html", input.Html, template.Html, null),
             Pick("text", input.Text, template.Text, null),
             Pick("layout_id", input.LayoutId, template.LayoutId, null),
-            Pick("defaults", input.Defaults, template.Defaults, null),
+            input.DefaultsWithDeclared(Pick("defaults", input.Defaults, template.Defaults, null)),
             Pick("inline_css", input.InlineCss, template.InlineCss, false) ?? false);
         var (layoutId, variables, partials) = await content.CheckAsync(input, draft, organizationId, template.Id, cancellationToken);
         if (!input.IsValid)
@@ -122,6 +123,8 @@ public static class TemplatesApi
         }
 
         var now = clock.GetUtcNow();
+        template.From = Pick("from", input.From, template.From, null);
+        template.ReplyTo = Pick("reply_to", input.ReplyTo, template.ReplyTo, []) ?? [];
         content.Apply(template, draft, layoutId, variables, partials, now);
         if (input.Publish)
         {
@@ -247,7 +250,11 @@ public static class TemplatesApi
         }
 
         var now = clock.GetUtcNow();
-        var copy = new Template { Id = Ids.New("tmpl"), OrganizationId = organizationId, Name = draft.Name, Kind = source.Kind, Status = TemplateStatuses.Draft, CreatedAt = now };
+        var copy = new Template
+        {
+            Id = Ids.New("tmpl"), OrganizationId = organizationId, Name = draft.Name, Kind = source.Kind, Status = TemplateStatuses.Draft, CreatedAt = now,
+            From = source.From, ReplyTo = source.ReplyTo,
+        };
         db.Templates.Add(copy);
         content.Apply(copy, draft, layoutId, variables, partials, now);
         return await SaveAsync(db, draft.Alias, cancellationToken) ?? (Results<Created<TemplateView>, ProblemHttpResult>)TypedResults.Created($"/v1/templates/{copy.Id}", TemplateView.Of(copy));

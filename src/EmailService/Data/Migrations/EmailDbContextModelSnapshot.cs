@@ -508,6 +508,10 @@ namespace Send.EmailService.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("defaults");
 
+                    b.Property<string>("From")
+                        .HasColumnType("text")
+                        .HasColumnName("from");
+
                     b.Property<string>("Html")
                         .HasColumnType("text")
                         .HasColumnName("html");
@@ -544,6 +548,11 @@ namespace Send.EmailService.Data.Migrations
                     b.Property<int?>("PublishedVersion")
                         .HasColumnType("integer")
                         .HasColumnName("published_version");
+
+                    b.PrimitiveCollection<List<string>>("ReplyTo")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("reply_to");
 
                     b.Property<string>("Status")
                         .IsRequired()

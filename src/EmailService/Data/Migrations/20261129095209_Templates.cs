@@ -43,6 +43,8 @@ namespace Send.EmailService.Data.Migrations
                     defaults = table.Column<string>(type: "jsonb", nullable: true),
                     inline_css = table.Column<bool>(type: "boolean", nullable: false),
                     variables = table.Column<string>(type: "jsonb", nullable: false),
+                    from = table.Column<string>(type: "text", nullable: true),
+                    reply_to = table.Column<List<string>>(type: "text[]", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     published_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)

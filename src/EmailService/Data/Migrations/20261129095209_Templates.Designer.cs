@@ -13,7 +13,7 @@ using Send.EmailService.Data;
 namespace Send.EmailService.Data.Migrations
 {
     [DbContext(typeof(EmailDbContext))]
-    [Migration("20261129094428_Templates")]
+    [Migration("20261129095209_Templates")]
     partial class Templates
     {
         /// <inheritdoc />
@@ -511,6 +511,10 @@ namespace Send.EmailService.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("defaults");
 
+                    b.Property<string>("From")
+                        .HasColumnType("text")
+                        .HasColumnName("from");
+
                     b.Property<string>("Html")
                         .HasColumnType("text")
                         .HasColumnName("html");
@@ -547,6 +551,11 @@ namespace Send.EmailService.Data.Migrations
                     b.Property<int?>("PublishedVersion")
                         .HasColumnType("integer")
                         .HasColumnName("published_version");
+
+                    b.PrimitiveCollection<List<string>>("ReplyTo")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("reply_to");
 
                     b.Property<string>("Status")
                         .IsRequired()
