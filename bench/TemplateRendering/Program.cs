@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+using Send.Bench.TemplateRendering;
+
+BenchmarkRunner.Run<ReceiptRendering>(args: args);
