@@ -43,7 +43,7 @@ for _ in $(seq 1 60); do psql_ -d postgres -c 'select 1' >/dev/null 2>&1 && brea
 SECRET=$(head -c 48 /dev/urandom | base64 -w0)
 random=$(LC_ALL=C tr -dc 'A-Za-z0-9' < <(head -c 2000 /dev/urandom)); BOOT="do_live_${random:0:32}"
 KEYS_PORT=$(free_port); EMAIL_PORT=$(free_port); GW_PORT=$(free_port); BASE_PORT=$(free_port)
-common=(Send__InternalIdentity__Secret="$SECRET" ConnectionStrings__redis="127.0.0.1:$REDIS_PORT" Logging__LogLevel__Default=Warning Database__MigrateOnStartup=true)
+common=(Send__InternalIdentity__Secret="$SECRET" Send__Secrets__EncryptionKey="$(head -c 32 /dev/urandom | base64 -w0)" ConnectionStrings__redis="127.0.0.1:$REDIS_PORT" Logging__LogLevel__Default=Warning Database__MigrateOnStartup=true)
 EMAILDB="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=email;Maximum Pool Size=100"
 
 (cd src/KeyService/bin/Release/net10.0 && exec env "${common[@]}" ConnectionStrings__keysdb="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=keys" \

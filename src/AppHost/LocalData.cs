@@ -14,4 +14,23 @@ internal static class LocalData
         System.IO.Directory.CreateDirectory(path);
         return path;
     }
+
+    /// <summary>
+    /// The key that seals secrets at rest (DKIM private keys), kept in the data folder: unlike
+    /// the identity secret it must survive restarts, or what it sealed could not be opened.
+    /// </summary>
+    public static string EncryptionKey(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "encryption-key");
+        if (!File.Exists(path))
+        {
+            File.WriteAllText(path, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+
+        return File.ReadAllText(path).Trim();
+    }
 }

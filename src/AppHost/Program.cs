@@ -17,7 +17,8 @@ var bootstrapKey = builder.Configuration["SEND_BOOTSTRAP_API_KEY"];
 var keys = builder.AddSendService<Projects.KeyService>("keyservice", postgres.Database("keysdb", "send_keys"), redis, identitySecret)
     .WithEnvironment("SEND_BOOTSTRAP_API_KEY", bootstrapKey);
 var email = builder.AddSendService<Projects.EmailService>("emailservice", postgres.Database("emaildb", "send_email"), redis, identitySecret)
-    .WithEnvironment("ConnectionStrings__smtp", mail.SmtpConnectionString);
+    .WithEnvironment("ConnectionStrings__smtp", mail.SmtpConnectionString)
+    .WithEnvironment("Send__Secrets__EncryptionKey", LocalData.EncryptionKey(dataDirectory));
 var events = builder.AddSendService<Projects.EventService>("eventservice", postgres.Database("eventsdb", "send_events"), redis, identitySecret);
 var webhooks = builder.AddSendService<Projects.WebhookService>("webhookservice", postgres.Database("webhooksdb", "send_webhooks"), redis, identitySecret);
 

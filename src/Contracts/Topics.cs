@@ -21,7 +21,10 @@ public static class Topics
     /// <summary>An email's public lifecycle (email.sent, email.delivered…), the source of webhooks.</summary>
     public const string EmailEvents = "email-events";
 
-    public static readonly IReadOnlyList<string> All = [EmailSend, EmailSendPriority, ProviderEvents, EmailEvents];
+    /// <summary>Sending domains' lifecycle (domain.created, domain.verified…), the source of webhooks.</summary>
+    public const string DomainEvents = "domain-events";
+
+    public static readonly IReadOnlyList<string> All = [EmailSend, EmailSendPriority, ProviderEvents, EmailEvents, DomainEvents];
 
     /// <summary>
     /// Where a service's undeliverable messages go: one dead-letter topic per service, which

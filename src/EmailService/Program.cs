@@ -3,6 +3,7 @@ using Send.BuildingBlocks.Messaging.Subscribing;
 using Send.Contracts;
 using Send.EmailService.Apis;
 using Send.EmailService.Data;
+using Send.EmailService.Domains;
 using Send.EmailService.Sending;
 using Send.EmailService.Templates;
 
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSendService<WebApplicationBuilder, EmailDbContext>("emaildb", AppIds.EmailService);
 builder.AddSendingWorker();
 builder.Services.AddTemplates();
+builder.AddDomains();
 // An email may carry 40 MB of attachments, which is about 54 MB once base64-encoded in JSON.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024);
 
@@ -18,6 +20,7 @@ app.UseSendService<EmailDbContext>();
 app.MapEmailsApi();
 app.MapBatchApi();
 app.MapTemplatesApi();
+app.MapDomainsApi();
 app.MapSendingWorker(app.Services.GetRequiredService<MessagingApp>());
 
 if (await app.RunSendCommandAsync<EmailDbContext>(args))

@@ -9,15 +9,20 @@ public sealed class EmailCluster : SendCluster
 {
     public MailCatcher Mail { get; private set; } = null!;
 
+    /// <summary>The DNS server EmailService verifies domains against.</summary>
+    public DnsServer Dns { get; private set; } = null!;
+
     public override async Task InitializeAsync()
     {
         Mail = await MailCatcher.StartAsync();
+        Dns = await DnsServer.StartAsync();
         await base.InitializeAsync();
     }
 
     /// <summary>
-    /// A mail server, and recovery timings short enough for a test to watch a crash heal:
-    /// abandoned queue messages are taken over after 12 s, abandoned leases after 10 + 2 s.
+    /// A mail server, a DNS server, domain checks every second or two, and recovery timings
+    /// short enough for a test to watch a crash heal: abandoned queue messages are taken over
+    /// after 12 s, abandoned leases after 10 + 2 s.
     /// </summary>
     protected override IEnumerable<KeyValuePair<string, string?>> ServiceEnvironment(string folder) =>
         folder != "EmailService" ? [] :
@@ -29,6 +34,12 @@ public sealed class EmailCluster : SendCluster
             new("Messaging__Delivery__ReclaimInterval", "00:00:02"),
             new("Sending__Lease", "00:00:10"),
             new("Sending__AbandonedGrace", "00:00:02"),
+            new("Domains__Resolvers__0", Dns.Address),
+            new("Domains__CheckInterval", "00:00:01"),
+            new("Domains__PendingBackoff", "00:00:01"),
+            new("Domains__MaxPendingBackoff", "00:00:02"),
+            new("Domains__RecheckInterval", "00:00:02"),
+            new("Domains__DnsTimeout", "00:00:02"),
         ];
 
     public async Task<long> CountAsync(string sql) => (long)(await ScalarAsync(DatabaseConnectionString("EmailService"), sql))!;
@@ -37,6 +48,7 @@ public sealed class EmailCluster : SendCluster
     {
         await base.DisposeAsync();
         Mail?.Dispose();
+        Dns?.Dispose();
     }
 
     /// <summary>The organization the bootstrap key belongs to.</summary>

@@ -26,6 +26,7 @@ public sealed class ReadinessTests : IAsyncLifetime
             ["ConnectionStrings__emaildb"] = _postgres.ConnectionString(database),
             ["ConnectionStrings__redis"] = _redis.ConnectionString,
             ["Send__InternalIdentity__Secret"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Send__Secrets__EncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         });
     }
 

@@ -21,6 +21,9 @@ public class SendCluster : IAsyncLifetime
 
     public string IdentitySecret { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
 
+    /// <summary>The key EmailService seals DKIM private keys with.</summary>
+    public string EncryptionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
     public ServiceProcess Gateway { get; private set; } = null!;
 
     public PostgresServer Postgres { get; private set; } = null!;
@@ -169,6 +172,7 @@ public class SendCluster : IAsyncLifetime
     private Dictionary<string, string?> CommonEnvironment() => new()
     {
         ["Send__InternalIdentity__Secret"] = IdentitySecret,
+        ["Send__Secrets__EncryptionKey"] = EncryptionKey,
         ["ConnectionStrings__redis"] = Redis.ConnectionString,
     };
 }

@@ -46,6 +46,13 @@ public sealed class EmailDbContext(DbContextOptions<EmailDbContext> options) : D
             e.ToTable("domains");
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.OrganizationId, x.Name }).IsUnique();
+            // "Is it verified by another organization?" and the checker's "what is due?".
+            e.HasIndex(x => x.Name);
+            e.HasIndex(x => x.NextCheckAt);
+            e.Property(x => x.Records).HasColumnType("jsonb").HasConversion(Json<List<DomainRecord>>()).HasDefaultValueSql("'[]'::jsonb");
+            e.Property(x => x.Region).HasDefaultValue("us-east-1");
+            e.Property(x => x.ReturnPathSubdomain).HasDefaultValue("send");
+            e.Property(x => x.Tls).HasDefaultValue("opportunistic");
         });
         modelBuilder.Entity<IdempotencyKey>(e =>
         {

@@ -24,13 +24,14 @@ public enum SendStep
 /// <list type="number">
 /// <item>Take a lease, so no other worker sends it at the same time; a crashed worker's lease
 /// simply runs out and the email is taken again.</item>
-/// <item>Build the MIME message and hand it to the provider (the sandbox for test keys).</item>
+/// <item>Build the MIME message, DKIM-sign it with the domain's key, and hand it to the provider (the sandbox for test keys).</item>
 /// <item>Record the outcome, its timeline step and its public event in one transaction.</item>
 /// </list>
 /// Transient failures are retried up to <see cref="MaxAttempts"/> times in all; permanent ones
 /// fail the email at once.
 /// </summary>
-public sealed class EmailSender(EmailDbContext db, SmtpProvider smtp, SandboxProvider sandbox, TimeProvider clock, IOptions<SendingOptions> options, ILogger<EmailSender> logger)
+public sealed class EmailSender(
+    EmailDbContext db, SmtpProvider smtp, SandboxProvider sandbox, SenderIdentity identity, TimeProvider clock, IOptions<SendingOptions> options, ILogger<EmailSender> logger)
 {
     public const int MaxAttempts = 3;
     private static readonly string Worker = $"{Environment.MachineName}-{Environment.ProcessId}";
@@ -57,7 +58,8 @@ public sealed class EmailSender(EmailDbContext db, SmtpProvider smtp, SandboxPro
         try
         {
             var message = MessageBuilder.Build(email, now);
-            result = await provider.SendAsync(message, MailboxAddress.Parse(email.From), MessageBuilder.Recipients(email), cancellationToken);
+            var envelopeSender = await identity.ApplyAsync(db, email, message, cancellationToken);
+            result = await provider.SendAsync(message, envelopeSender, MessageBuilder.Recipients(email), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

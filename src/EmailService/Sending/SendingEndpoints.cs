@@ -29,6 +29,7 @@ public static class SendingEndpoints
         builder.Services.AddOptions<SendingOptions>().BindConfiguration(SendingOptions.SectionName);
         builder.Services.AddSingleton<SmtpProvider>();
         builder.Services.AddSingleton<SandboxProvider>();
+        builder.Services.AddSingleton<SenderIdentity>();
         builder.Services.AddScoped<EmailSender>();
         builder.Services.AddScoped<Apis.IdempotencyKeys>();
         builder.Services.AddHostedService<EmailScheduler>();

@@ -434,27 +434,97 @@ namespace Send.EmailService.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("id");
 
+                    b.Property<bool>("ClickTracking")
+                        .HasColumnType("boolean")
+                        .HasColumnName("click_tracking");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("DkimPrivateKeySealed")
+                        .HasColumnType("text")
+                        .HasColumnName("dkim_private_key_sealed");
+
+                    b.Property<string>("DkimPublicKey")
+                        .HasColumnType("text")
+                        .HasColumnName("dkim_public_key");
+
+                    b.Property<string>("DkimSelector")
+                        .HasColumnType("text")
+                        .HasColumnName("dkim_selector");
+
+                    b.Property<DateTimeOffset?>("LastCheckedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_checked_at");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("name");
 
+                    b.Property<DateTimeOffset?>("NextCheckAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_check_at");
+
+                    b.Property<bool>("OpenTracking")
+                        .HasColumnType("boolean")
+                        .HasColumnName("open_tracking");
+
                     b.Property<string>("OrganizationId")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("organization_id");
+
+                    b.Property<string>("OwnershipToken")
+                        .HasColumnType("text")
+                        .HasColumnName("ownership_token");
+
+                    b.Property<string>("Records")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("records")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("us-east-1")
+                        .HasColumnName("region");
+
+                    b.Property<string>("ReturnPathSubdomain")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("send")
+                        .HasColumnName("return_path_subdomain");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("status");
 
+                    b.Property<string>("Tls")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("opportunistic")
+                        .HasColumnName("tls");
+
+                    b.Property<DateTimeOffset?>("VerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("verified_at");
+
                     b.HasKey("Id")
                         .HasName("pk_domains");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_domains_name");
+
+                    b.HasIndex("NextCheckAt")
+                        .HasDatabaseName("ix_domains_next_check_at");
 
                     b.HasIndex("OrganizationId", "Name")
                         .IsUnique()
