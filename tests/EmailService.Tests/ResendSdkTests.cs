@@ -73,7 +73,26 @@ public sealed class ResendSdkTests(EmailCluster cluster) : IClassFixture<EmailCl
         Assert.Equal("\"Shop\" <shop@sdk-templates.test>", email.GetProperty("from").GetString());
     }
 
-    private async Task<JsonElement> RunAsync(string script, string from)
+    [Fact]
+    public async Task The_resend_SDK_creates_reads_lists_updates_verifies_and_removes_a_domain()
+    {
+        var results = await RunAsync("resend-domains.mjs", "unused@sdk.test", ("SEND_DOMAIN", "sdk-domain.test"));
+
+        var created = results.GetProperty("create");
+        var id = created.GetProperty("id").GetString()!;
+        Assert.StartsWith("dom_", id, StringComparison.Ordinal);
+        Assert.Equal(("sdk-domain.test", "eu-west-1"), (created.GetProperty("name").GetString(), created.GetProperty("region").GetString()));
+        var records = created.GetProperty("records").EnumerateArray().ToList();
+        Assert.Contains(records, r => r.GetProperty("record").GetString() == "DKIM" && r.GetProperty("type").GetString() == "TXT");
+        Assert.Contains(records, r => r.GetProperty("name").GetString() == "outbound" && r.GetProperty("value").GetString() == "feedback-smtp.eu-west-1.amazonses.com");
+        Assert.Equal("domain", results.GetProperty("get").GetProperty("object").GetString());
+        Assert.Contains(results.GetProperty("list").GetProperty("data").EnumerateArray(), d => d.GetProperty("id").GetString() == id);
+        Assert.Equal(id, results.GetProperty("update").GetProperty("id").GetString());
+        Assert.Equal(id, results.GetProperty("verify").GetProperty("id").GetString());
+        Assert.True(results.GetProperty("remove").GetProperty("deleted").GetBoolean());
+    }
+
+    private async Task<JsonElement> RunAsync(string script, string from, params (string Name, string Value)[] extra)
     {
         var env = new Dictionary<string, string?>
         {
@@ -81,6 +100,11 @@ public sealed class ResendSdkTests(EmailCluster cluster) : IClassFixture<EmailCl
             ["RESEND_API_KEY"] = cluster.BootstrapKey,
             ["SEND_FROM"] = from,
         };
+        foreach (var (name, value) in extra)
+        {
+            env[name] = value;
+        }
+
         using var node = new ExternalProcess("resend-sdk", "node", [Path.Combine(Repository.Root, "tests", "peers", script)], env);
         var exit = await node.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.True(exit == 0, node.Output);
