@@ -5,7 +5,7 @@ using Send.TestSupport;
 namespace Send.EmailService.Tests;
 
 /// <summary>The platform with a real SMTP server (smtp4dev) behind EmailService.</summary>
-public sealed class EmailCluster : SendCluster
+public class EmailCluster : SendCluster
 {
     public MailCatcher Mail { get; private set; } = null!;
 
@@ -26,6 +26,7 @@ public sealed class EmailCluster : SendCluster
     /// </summary>
     protected override IEnumerable<KeyValuePair<string, string?>> ServiceEnvironment(string folder) =>
         folder != "EmailService" ? [] :
+        EmailServiceSettings().Concat(
         [
             new("ConnectionStrings__smtp", Mail.ConnectionString),
             new("Messaging__Delivery__Timeout", "00:00:05"),
@@ -40,7 +41,10 @@ public sealed class EmailCluster : SendCluster
             new("Domains__MaxPendingBackoff", "00:00:02"),
             new("Domains__RecheckInterval", "00:00:02"),
             new("Domains__DnsTimeout", "00:00:02"),
-        ];
+        ]);
+
+    /// <summary>More EmailService settings for a cluster built on this one (providers, say).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> EmailServiceSettings() => [];
 
     public async Task<long> CountAsync(string sql) => (long)(await ScalarAsync(DatabaseConnectionString("EmailService"), sql))!;
 
@@ -60,12 +64,12 @@ public sealed class EmailCluster : SendCluster
     /// database for tests about sending (without a DKIM key, so its mail is not signed).
     /// <see cref="DomainsApiTests"/> goes through the domains API and DNS instead.
     /// </summary>
-    public async Task<string> AddDomainAsync(string name, bool verified = true)
+    public async Task<string> AddDomainAsync(string name, bool verified = true, string? organizationId = null)
     {
         var id = Ids.New("dom");
         await ExecuteAsync(DatabaseConnectionString("EmailService"),
             "INSERT INTO domains (id, organization_id, name, status, created_at) VALUES (@id, @org, @name, @status, now()) ON CONFLICT (organization_id, name) DO NOTHING",
-            ("id", id), ("org", await OrganizationIdAsync()), ("name", name), ("status", verified ? "verified" : "pending"));
+            ("id", id), ("org", organizationId ?? await OrganizationIdAsync()), ("name", name), ("status", verified ? "verified" : "pending"));
         return id;
     }
 

@@ -115,7 +115,11 @@ public class SendCluster : IAsyncLifetime
     /// key's token. Organizations are made by operators, not through the public API, so it is
     /// written straight into KeyService's database.
     /// </summary>
-    public async Task<string> CreateOrganizationWithKeyAsync(params string[] permissions)
+    public Task<string> CreateOrganizationWithKeyAsync(params string[] permissions) =>
+        CreateOrganizationWithKeyAsync("org_" + Guid.NewGuid().ToString("N")[..26], permissions);
+
+    /// <summary>The same, with an organization id chosen in advance (to configure something for it before it exists).</summary>
+    public async Task<string> CreateOrganizationWithKeyAsync(string organizationId, string[] permissions)
     {
         var token = ApiKeyToken.Generate("live");
         var suffix = Guid.NewGuid().ToString("N")[..26];
@@ -127,7 +131,7 @@ public class SendCluster : IAsyncLifetime
                                   rate_limit_requests, rate_limit_period_seconds, status, allowed_cidrs, created_at)
             VALUES (@key, @org, 'admin', @prefix, @hash, @perms, '{send}', 'live', 1000, 60, 'active', '{}', now());
             """, db);
-        command.Parameters.AddWithValue("org", "org_" + suffix);
+        command.Parameters.AddWithValue("org", organizationId);
         command.Parameters.AddWithValue("name", "org-" + suffix);
         command.Parameters.AddWithValue("key", "key_" + suffix);
         command.Parameters.AddWithValue("prefix", token[..16]);

@@ -9,4 +9,7 @@ public static class EmailStatus
     public const string Sent = "sent";
     public const string Failed = "failed";
     public const string Canceled = "canceled";
+
+    /// <summary>A timeline step only: one provider failed and the next was tried (or the email will be retried).</summary>
+    public const string AttemptFailed = "attempt_failed";
 }

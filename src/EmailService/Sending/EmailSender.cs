@@ -7,6 +7,7 @@ using Send.Contracts;
 using Send.Contracts.Events;
 using Send.EmailService.Data;
 using Send.EmailService.Model;
+using Send.EmailService.Sending.Providers;
 
 namespace Send.EmailService.Sending;
 
@@ -31,9 +32,10 @@ public enum SendStep
 /// fail the email at once.
 /// </summary>
 public sealed class EmailSender(
-    EmailDbContext db, SmtpProvider smtp, SandboxProvider sandbox, SenderIdentity identity, TimeProvider clock, IOptions<SendingOptions> options, ILogger<EmailSender> logger)
+    EmailDbContext db, ProviderChain providers, SandboxProvider sandbox, SenderIdentity identity, TimeProvider clock, IOptions<SendingOptions> options, ILogger<EmailSender> logger)
 {
     public const int MaxAttempts = 3;
+    private IReadOnlyList<(string Provider, string Error)> _failedAttempts = [];
     private static readonly string Worker = $"{Environment.MachineName}-{Environment.ProcessId}";
 
     public async Task<SendStep> SendAsync(string emailId, CancellationToken cancellationToken)
@@ -53,26 +55,40 @@ public sealed class EmailSender(
         }
 
         var email = await db.Emails.AsNoTracking().Include(e => e.Attachments).SingleAsync(e => e.Id == emailId, cancellationToken);
-        IEmailProvider provider = email.Test ? sandbox : smtp;
-        ProviderResult result;
+        ChainOutcome outcome;
         try
         {
             var message = MessageBuilder.Build(email, now);
             var envelopeSender = await identity.ApplyAsync(db, email, message, cancellationToken);
-            result = await provider.SendAsync(message, envelopeSender, MessageBuilder.Recipients(email), cancellationToken);
+            var outgoing = new OutgoingEmail(email.Id, email.OrganizationId, message, envelopeSender, MessageBuilder.Recipients(email));
+            outcome = email.Test
+                ? new ChainOutcome(await sandbox.SendAsync(outgoing, cancellationToken), sandbox.Name, [])
+                : await providers.SendAsync(outgoing, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Whatever went wrong, the email must not stay leased and unsent: count it as transient.
-            result = ProviderResult.Transient(ex.Message);
+            outcome = new ChainOutcome(ProviderResult.Transient(ex.Message), "none", []);
         }
 
+        _failedAttempts = outcome.FailedAttempts;
+        var result = outcome.Result;
         return result.Outcome switch
         {
-            ProviderOutcome.Accepted => await SettleAsync(email, EmailStatus.Sent, provider.Name, result.ProviderMessageId, null, cancellationToken),
+            ProviderOutcome.Accepted => await SettleAsync(email, EmailStatus.Sent, outcome.Provider, result.ProviderMessageId, null, cancellationToken),
             ProviderOutcome.Transient when email.Attempts < MaxAttempts => await ReleaseAsync(email, result.Error!, cancellationToken),
-            _ => await SettleAsync(email, EmailStatus.Failed, provider.Name, null, result.Error, cancellationToken),
+            _ => await SettleAsync(email, EmailStatus.Failed, outcome.Provider, null, result.Error, cancellationToken),
         };
+    }
+
+    /// <summary>Each provider that failed before the outcome goes on the timeline, in the same unit of work as the outcome.</summary>
+    private void AddFailedAttempts(Email email)
+    {
+        var at = clock.GetUtcNow();
+        foreach (var (provider, error) in _failedAttempts)
+        {
+            db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = EmailStatus.AttemptFailed, OccurredAt = at, Detail = $"{provider}: {error}" });
+        }
     }
 
     private async Task<SendStep> SettleAsync(Email email, string status, string provider, string? providerMessageId, string? error, CancellationToken cancellationToken)
@@ -88,7 +104,8 @@ public sealed class EmailSender(
                 .SetProperty(e => e.LastError, error)
                 .SetProperty(e => e.LeaseOwner, (string?)null)
                 .SetProperty(e => e.LeasedUntil, (DateTimeOffset?)null), token);
-            db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = status, OccurredAt = now, Detail = error ?? providerMessageId });
+            AddFailedAttempts(email);
+            db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = status, OccurredAt = now, Detail = error ?? $"{provider}: {providerMessageId}" });
             db.Enqueue(Topics.EmailEvents, new EmailLifecycleEvent(email.OrganizationId, email.Id, $"email.{status}", now, email.From, email.To, email.Subject,
                 error is null ? null : new Dictionary<string, string> { ["reason"] = error }), now);
             await db.SaveChangesAsync(token);
@@ -109,6 +126,8 @@ public sealed class EmailSender(
             .SetProperty(e => e.LastError, error)
             .SetProperty(e => e.LeaseOwner, (string?)null)
             .SetProperty(e => e.LeasedUntil, (DateTimeOffset?)null), cancellationToken);
+        AddFailedAttempts(email);
+        await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Email {Id} attempt {Attempt} failed, will retry: {Error}", email.Id, email.Attempts, error);
         return SendStep.RetryLater;
     }

@@ -1,6 +1,7 @@
 using Send.BuildingBlocks.Messaging.Subscribing;
 using Send.Contracts;
 using Send.Contracts.Events;
+using Send.EmailService.Sending.Providers;
 
 namespace Send.EmailService.Sending;
 
@@ -21,14 +22,8 @@ public static class SendingEndpoints
 
     public static IHostApplicationBuilder AddSendingWorker(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SmtpOptions>()
-            .BindConfiguration(SmtpOptions.SectionName)
-            .PostConfigure(options => options.ApplyConnectionString(builder.Configuration.GetConnectionString(SmtpOptions.ConnectionName)))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
         builder.Services.AddOptions<SendingOptions>().BindConfiguration(SendingOptions.SectionName);
-        builder.Services.AddSingleton<SmtpProvider>();
-        builder.Services.AddSingleton<SandboxProvider>();
+        builder.Services.AddProviders(builder.Configuration);
         builder.Services.AddSingleton<SenderIdentity>();
         builder.Services.AddScoped<EmailSender>();
         builder.Services.AddScoped<Apis.IdempotencyKeys>();

@@ -1,6 +1,4 @@
-using MimeKit;
-
-namespace Send.EmailService.Sending;
+namespace Send.EmailService.Sending.Providers;
 
 /// <summary>
 /// Where test-key emails go: accepted, recorded on the email's timeline, never delivered. The
@@ -10,6 +8,6 @@ public sealed class SandboxProvider : IEmailProvider
 {
     public string Name => "sandbox";
 
-    public Task<ProviderResult> SendAsync(MimeMessage message, MailboxAddress sender, IReadOnlyList<MailboxAddress> recipients, CancellationToken cancellationToken) =>
+    public Task<ProviderResult> SendAsync(OutgoingEmail email, CancellationToken cancellationToken) =>
         Task.FromResult(ProviderResult.Accepted($"sandbox-{Guid.NewGuid():N}"));
 }

@@ -5,7 +5,7 @@ using MailKit.Net.Smtp;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace Send.EmailService.Sending;
+namespace Send.EmailService.Sending.Providers;
 
 /// <summary>
 /// Sends through an SMTP relay over a small pool of open connections (connecting and saying
@@ -19,8 +19,9 @@ public sealed class SmtpProvider(IOptions<SmtpOptions> options) : IEmailProvider
 
     public string Name => "smtp";
 
-    public async Task<ProviderResult> SendAsync(MimeMessage message, MailboxAddress sender, IReadOnlyList<MailboxAddress> recipients, CancellationToken cancellationToken)
+    public async Task<ProviderResult> SendAsync(OutgoingEmail email, CancellationToken cancellationToken)
     {
+        var (message, sender, recipients) = (email.Message, email.Sender, email.Recipients);
         await _open.WaitAsync(cancellationToken);
         SmtpClient? client = null;
         try

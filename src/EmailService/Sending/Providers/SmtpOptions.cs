@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using MailKit.Security;
 
-namespace Send.EmailService.Sending;
+namespace Send.EmailService.Sending.Providers;
 
 /// <summary>The SMTP relay live emails go through (<c>Smtp</c>): a mail catcher locally, any relay in production.</summary>
 public sealed class SmtpOptions

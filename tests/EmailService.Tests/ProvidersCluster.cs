@@ -1,0 +1,73 @@
+using Send.TestSupport;
+
+namespace Send.EmailService.Tests;
+
+/// <summary>
+/// EmailService with a provider chain of SES (aws-ses-v2-local, npm) then SMTP (smtp4dev), and
+/// one organization routed to Resend (the format-checking stand-in) then SMTP. Circuits open
+/// after 3 failures so a test can watch one open.
+/// </summary>
+public sealed class ProvidersCluster : EmailCluster, IDisposable
+{
+    public const string AwsSecret = "ses-secret-that-must-never-be-logged";
+    public const string ResendKey = "re_resend_key_that_must_never_be_logged";
+    public const string ResendRoutedOrganization = "org_01resendrouted000000000000";
+
+    private readonly int _sesPort = FreePort.Next();
+    private ExternalProcess? _ses;
+
+    public ResendStandIn Resend { get; private set; } = null!;
+
+    public Uri SesStore => new($"http://127.0.0.1:{_sesPort}/store");
+
+    public override async Task InitializeAsync()
+    {
+        Resend = await ResendStandIn.StartAsync(ResendKey);
+        await StartSesAsync();
+        await base.InitializeAsync();
+    }
+
+    public async Task StartSesAsync()
+    {
+        _ses = new ExternalProcess("aws-ses-v2-local", "node",
+            [Path.Combine(Repository.Root, "tests", "peers", "node_modules", "aws-ses-v2-local", "dist", "cli.js"), "--host", "127.0.0.1", "--port", _sesPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var http = new HttpClient();
+        await Eventually.Until(async () => (await http.GetAsync(SesStore)).IsSuccessStatusCode, ok => ok, TimeSpan.FromSeconds(20), "aws-ses-v2-local to start");
+    }
+
+    public void StopSes()
+    {
+        _ses?.Dispose();
+        _ses = null;
+    }
+
+    protected override IEnumerable<KeyValuePair<string, string?>> EmailServiceSettings() =>
+    [
+        new("Providers__Chain__0", "ses"),
+        new("Providers__Chain__1", "smtp"),
+        new($"Providers__Organizations__{ResendRoutedOrganization}__0", "resend"),
+        new($"Providers__Organizations__{ResendRoutedOrganization}__1", "smtp"),
+        new("Providers__Ses__Region", "eu-west-1"),
+        new("Providers__Ses__Endpoint", $"http://127.0.0.1:{_sesPort}/"),
+        new("Providers__Ses__ConfigurationSetName", "send-events"),
+        new("Providers__Resend__BaseAddress", Resend.BaseAddress.ToString()),
+        new("Providers__Resend__ApiKey", ResendKey),
+        new("Providers__BreakMinimumThroughput", "3"),
+        new("Providers__BreakDuration", "00:01:00"),
+        new("Providers__Timeout", "00:00:02"),
+        new("AWS_ACCESS_KEY_ID", "AKIDSENDTEST"),
+        new("AWS_SECRET_ACCESS_KEY", AwsSecret),
+    ];
+
+    public void Dispose() => StopSes();
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        StopSes();
+        if (Resend is not null)
+        {
+            await Resend.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Send.TestSupport;
+
+namespace Send.EmailService.Tests;
+
+/// <summary>
+/// The provider chain with real peers: SES first (aws-ses-v2-local), failing over to SMTP when
+/// SES is down, its circuit opening; an organization routed to Resend, where a permanent
+/// rejection fails the email at once without failover; and no credential in any log.
+/// </summary>
+public sealed class ProvidersTests(ProvidersCluster cluster) : IClassFixture<ProvidersCluster>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Mail_goes_out_through_SES_and_fails_over_to_SMTP_while_SES_is_down()
+    {
+        await cluster.AddDomainAsync("chain.test");
+        using var api = cluster.CreateAuthenticatedClient();
+        using var http = new HttpClient();
+
+        var viaSes = await SendAsync(api, "chain.test", $"Via SES {Guid.NewGuid():N}");
+        var sesEmail = await SentAsync(api, viaSes.Id);
+        Assert.StartsWith("ses: ", Timeline(sesEmail).Last().Detail, StringComparison.Ordinal);
+        var store = await http.GetFromJsonAsync<JsonElement>(cluster.SesStore);
+        Assert.Contains(store.GetProperty("emails").EnumerateArray(), e => e.GetProperty("subject").GetString() == viaSes.Subject);
+        Assert.DoesNotContain(await cluster.Mail.MessagesAsync(), m => m.Subject == viaSes.Subject);
+
+        cluster.StopSes();
+        try
+        {
+            var failedOver = new List<(string Id, string Subject)>();
+            for (var i = 0; i < 5; i++)
+            {
+                failedOver.Add(await SendAsync(api, "chain.test", $"Failover {i} {Guid.NewGuid():N}"));
+            }
+
+            foreach (var (id, subject) in failedOver)
+            {
+                var email = await SentAsync(api, id);
+                var steps = Timeline(email);
+                Assert.Equal("attempt_failed", steps[^2].Status);
+                Assert.StartsWith("ses: ", steps[^2].Detail, StringComparison.Ordinal);
+                Assert.StartsWith("smtp: ", steps[^1].Detail, StringComparison.Ordinal);
+                await Eventually.Until(cluster.Mail.MessagesAsync, m => m.Any(x => x.Subject == subject), Patience, "the failed-over message at the SMTP server");
+            }
+
+            // After 3 failures in its sampling window the SES circuit is open: later emails skip it.
+            var skipped = await SentAsync(api, (await SendAsync(api, "chain.test", $"Circuit open {Guid.NewGuid():N}")).Id);
+            Assert.Contains("circuit open", Timeline(skipped)[^2].Detail, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await cluster.StartSesAsync();
+        }
+
+        AssertNoCredentialLogged();
+    }
+
+    [Fact]
+    public async Task An_organization_routed_to_Resend_sends_there_and_a_permanent_rejection_fails_at_once_without_failover()
+    {
+        var token = await cluster.CreateOrganizationWithKeyAsync(ProvidersCluster.ResendRoutedOrganization, ["emails:send", "emails:read"]);
+        await cluster.AddDomainAsync("routed.test", organizationId: ProvidersCluster.ResendRoutedOrganization);
+        using var api = cluster.CreateAuthenticatedClient(token);
+
+        var accepted = await SendAsync(api, "routed.test", $"Via Resend {Guid.NewGuid():N}", attachment: true);
+        var email = await SentAsync(api, accepted.Id);
+        Assert.StartsWith("resend: ", Timeline(email).Last().Detail, StringComparison.Ordinal);
+        var (body, idempotencyKey) = Assert.Single(cluster.Resend.Received, r => r.Body.GetProperty("subject").GetString() == accepted.Subject);
+        Assert.Equal(accepted.Id, idempotencyKey);
+        Assert.Equal(["bcc@example.com"], body.GetProperty("bcc").EnumerateArray().Select(b => b.GetString()));
+        Assert.Equal("spring", body.GetProperty("headers").GetProperty("X-Campaign").GetString());
+        Assert.Equal("terms.pdf", body.GetProperty("attachments")[0].GetProperty("filename").GetString());
+        Assert.Empty(cluster.Resend.Problems);
+
+        var rejected = await SendAsync(api, "routed.test", "rejected");
+        var failed = await Eventually.Until(() => api.GetFromJsonAsync<JsonElement>($"/v1/emails/{rejected.Id}"),
+            e => e.GetProperty("last_event").GetString() is "failed" or "sent", Patience, "the rejected email to settle");
+        Assert.Equal("failed", failed.GetProperty("last_event").GetString());
+        Assert.Contains("Resend 422 validation_error", Timeline(failed).Last().Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(Timeline(failed), t => t.Status == "attempt_failed");
+        Assert.DoesNotContain(await cluster.Mail.MessagesAsync(), m => m.Subject == "rejected");
+
+        AssertNoCredentialLogged();
+    }
+
+    private void AssertNoCredentialLogged()
+    {
+        var logs = cluster.AllLogs;
+        Assert.DoesNotContain(ProvidersCluster.AwsSecret, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(ProvidersCluster.ResendKey, logs, StringComparison.Ordinal);
+    }
+
+    private static async Task<(string Id, string Subject)> SendAsync(HttpClient api, string domain, string subject, bool attachment = false)
+    {
+        using var response = await api.PostAsJsonAsync("/v1/emails", new
+        {
+            from = $"Shop <shop@{domain}>", to = "buyer@example.com", bcc = "bcc@example.com", subject, html = "<p>hi</p>", text = "hi",
+            headers = new Dictionary<string, string> { ["X-Campaign"] = "spring" },
+            attachments = attachment ? new[] { new { filename = "terms.pdf", content = Convert.ToBase64String("%PDF-1.4"u8.ToArray()) } } : null,
+        });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToString());
+        return (body.GetProperty("id").GetString()!, subject);
+    }
+
+    private static Task<JsonElement> SentAsync(HttpClient api, string id) =>
+        Eventually.Until(() => api.GetFromJsonAsync<JsonElement>($"/v1/emails/{id}"), e => e.GetProperty("last_event").GetString() == "sent", Patience, $"email {id} to be sent");
+
+    private static List<(string Status, string Detail)> Timeline(JsonElement email) =>
+        [.. email.GetProperty("timeline").EnumerateArray().Select(t => (t.GetProperty("status").GetString()!, t.GetProperty("detail").GetString() ?? ""))];
+}
