@@ -6,6 +6,8 @@ import { SMTPServer } from 'smtp-server';
 let received = 0;
 const server = new SMTPServer({
   authOptional: true,
+  // No reverse DNS per connection: the baseline should pay for SMTP, not for a lookup.
+  disableReverseLookup: true,
   disabledCommands: ['STARTTLS'],
   logger: false,
   onData(stream, session, callback) {

@@ -14,7 +14,10 @@ namespace Send.EmailService.Sending.Providers;
 /// </summary>
 public sealed class SmtpProvider(IOptions<SmtpOptions> options) : IEmailProvider, IDisposable
 {
-    private readonly ConcurrentBag<SmtpClient> _idle = [];
+    /// <summary>Servers drop idle sessions (often after 60 s or less); one idle longer than this is closed, not reused.</summary>
+    private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(20);
+
+    private readonly ConcurrentBag<(SmtpClient Client, long IdleSince)> _idle = [];
     private readonly SemaphoreSlim _open = new(options.Value.PoolSize);
 
     public string Name => "smtp";
@@ -26,9 +29,22 @@ public sealed class SmtpProvider(IOptions<SmtpOptions> options) : IEmailProvider
         SmtpClient? client = null;
         try
         {
-            client = await TakeConnectedAsync(cancellationToken);
-            var reply = await client.SendAsync(message, sender, recipients, cancellationToken);
-            _idle.Add(client);
+            string reply;
+            (client, var reused) = await TakeConnectedAsync(cancellationToken);
+            try
+            {
+                reply = await client.SendAsync(message, sender, recipients, cancellationToken);
+            }
+            catch (Exception ex) when (reused && ex is SmtpProtocolException or ServiceNotConnectedException or IOException or SocketException)
+            {
+                // The server closed a pooled session while it sat idle: one more try on a new connection.
+                client.Dispose();
+                client = null;
+                (client, _) = await TakeConnectedAsync(cancellationToken, reuse: false);
+                reply = await client.SendAsync(message, sender, recipients, cancellationToken);
+            }
+
+            _idle.Add((client, Environment.TickCount64));
             client = null;
             return ProviderResult.Accepted(QueueId(reply) ?? message.MessageId ?? "");
         }
@@ -47,16 +63,16 @@ public sealed class SmtpProvider(IOptions<SmtpOptions> options) : IEmailProvider
         }
     }
 
-    private async Task<SmtpClient> TakeConnectedAsync(CancellationToken cancellationToken)
+    private async Task<(SmtpClient Client, bool Reused)> TakeConnectedAsync(CancellationToken cancellationToken, bool reuse = true)
     {
-        while (_idle.TryTake(out var pooled))
+        while (reuse && _idle.TryTake(out var pooled))
         {
-            if (pooled.IsConnected)
+            if (pooled.Client.IsConnected && Environment.TickCount64 - pooled.IdleSince < MaxIdle.TotalMilliseconds)
             {
-                return pooled;
+                return (pooled.Client, true);
             }
 
-            pooled.Dispose();
+            pooled.Client.Dispose();
         }
 
         var settings = options.Value;
@@ -69,7 +85,7 @@ public sealed class SmtpProvider(IOptions<SmtpOptions> options) : IEmailProvider
                 await client.AuthenticateAsync(settings.Username, settings.Password ?? "", cancellationToken);
             }
 
-            return client;
+            return (client, false);
         }
         catch
         {
@@ -87,9 +103,9 @@ public sealed class SmtpProvider(IOptions<SmtpOptions> options) : IEmailProvider
 
     public void Dispose()
     {
-        while (_idle.TryTake(out var client))
+        while (_idle.TryTake(out var pooled))
         {
-            client.Dispose();
+            pooled.Client.Dispose();
         }
 
         _open.Dispose();
