@@ -59,21 +59,20 @@ public sealed class DomainsApiTests(EmailCluster cluster) : IClassFixture<EmailC
         Assert.Contains("d=verify-me.test", signature, StringComparison.Ordinal);
         Assert.Contains("s=send1", signature, StringComparison.Ordinal);
 
-        var eml = Path.Combine(Path.GetTempPath(), $"send-dkim-{Guid.NewGuid():N}.eml");
-        await message.WriteToAsync(eml);
-        try
-        {
-            using var node = new ExternalProcess("mailauth", "node", [Path.Combine(Repository.Root, "tests", "peers", "dkim-verify.mjs"), eml, cluster.Dns.Address]);
-            Assert.True(await node.WaitForExitAsync(TimeSpan.FromSeconds(30)) == 0, node.Output);
-            var results = JsonDocument.Parse(node.Output.Split('\n').Last(l => l.StartsWith('['))).RootElement;
-            var result = Assert.Single(results.EnumerateArray());
-            Assert.True(result.GetProperty("result").GetString() == "pass", node.Output);
-            Assert.Equal("verify-me.test", result.GetProperty("domain").GetString());
-        }
-        finally
-        {
-            File.Delete(eml);
-        }
+        using var raw = new MemoryStream();
+        await message.WriteToAsync(raw);
+        var (verdict, domainSigned, _) = await DkimVerdictAsync(raw.ToArray());
+        Assert.Equal(("pass", "verify-me.test"), (verdict, domainSigned));
+
+        // One byte of the body changed after signing: the same verifier must now fail it.
+        var tampered = raw.ToArray();
+        var headersEnd = System.Text.RegularExpressions.Regex.Match(System.Text.Encoding.ASCII.GetString(tampered), "\r?\n\r?\n");
+        var letter = Array.FindIndex(tampered, headersEnd.Index + headersEnd.Length, b => char.IsAsciiLetter((char)b));
+        tampered[letter] = (byte)(tampered[letter] == (byte)'x' ? 'y' : 'x');
+        // (mailauth reports a body-hash mismatch as "neutral" with that comment, RFC 6376 §6.1.3.)
+        var afterTampering = await DkimVerdictAsync(tampered);
+        Assert.NotEqual("pass", afterTampering.Result);
+        Assert.Contains("body hash", afterTampering.Comment, StringComparison.OrdinalIgnoreCase);
 
         // A wrong SPF record leaves the domain partially verified, and says what it found.
         await cluster.Dns.PublishAsync(Published(domain, spf: "v=spf1 include:elsewhere.example ~all"));
@@ -168,6 +167,25 @@ public sealed class DomainsApiTests(EmailCluster cluster) : IClassFixture<EmailC
         Assert.True(deleted.StatusCode == HttpStatusCode.OK && gone.GetProperty("deleted").GetBoolean(), gone.ToString());
         Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(a, HttpMethod.Get, $"/v1/domains/{ownedId}")).Response.StatusCode);
         Assert.Equal("domain.deleted", (await EventsAsync(ownedId!)).Last());
+    }
+
+    /// <summary>mailauth's DKIM verdict on a message, with the keys looked up in the test DNS server.</summary>
+    private async Task<(string Result, string? Domain, string Comment)> DkimVerdictAsync(byte[] message)
+    {
+        var eml = Path.Combine(Path.GetTempPath(), $"send-dkim-{Guid.NewGuid():N}.eml");
+        await File.WriteAllBytesAsync(eml, message);
+        try
+        {
+            using var node = new ExternalProcess("mailauth", "node", [Path.Combine(Repository.Root, "tests", "peers", "dkim-verify.mjs"), eml, cluster.Dns.Address]);
+            Assert.True(await node.WaitForExitAsync(TimeSpan.FromSeconds(30)) == 0, node.Output);
+            var result = Assert.Single(JsonDocument.Parse(node.Output.Split('\n').Last(l => l.StartsWith('['))).RootElement.EnumerateArray());
+            return (result.GetProperty("result").GetString()!, result.TryGetProperty("domain", out var domain) ? domain.GetString() : null,
+                result.TryGetProperty("comment", out var comment) ? comment.GetString() ?? "" : "");
+        }
+        finally
+        {
+            File.Delete(eml);
+        }
     }
 
     /// <summary>The domain's records as a DNS operator would publish them.</summary>

@@ -11,5 +11,5 @@ resolver.setServers([server]);
 const message = await readFile(messagePath);
 const result = await mailauth.dkimVerify(message, { resolver: (name, type) => resolver.resolve(name, type) });
 console.log(JSON.stringify(result.results.map(r => ({
-  domain: r.signingDomain, selector: r.selector, result: r.status.result, comment: r.status.comment ?? null,
+  domain: r.signingDomain ?? null, selector: r.selector ?? null, result: r.status.result, comment: r.status.comment ?? null,
 }))));
