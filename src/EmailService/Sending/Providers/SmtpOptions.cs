@@ -25,6 +25,12 @@ public sealed class SmtpOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// For a relay with a self-signed certificate: its SHA-256 fingerprint (hex, colons allowed).
+    /// That certificate alone is then trusted; every other still needs a valid chain.
+    /// </summary>
+    public string? ServerCertificateSha256 { get; set; }
+
+    /// <summary>
     /// Takes the relay from a connection string, the form Aspire and secrets hand out:
     /// <c>smtp://[user:password@]host:port</c> (STARTTLS when offered, none when the host is
     /// local) or <c>smtps://…</c> (TLS from the first byte).

@@ -56,6 +56,15 @@ public sealed class SmtpProvider(IOptions<SmtpOptions> options) : IEmailProvider
         {
             return ProviderResult.Transient($"SMTP: {ex.Message}");
         }
+        catch (MailKit.Security.AuthenticationException)
+        {
+            // A relay-wide problem (the configured credentials), not this message's: fail over or retry later.
+            return ProviderResult.Transient("SMTP: the relay refused Send's credentials (check Smtp:Username and Smtp:Password).");
+        }
+        catch (MailKit.Security.SslHandshakeException ex)
+        {
+            return ProviderResult.Transient($"SMTP: TLS with the relay failed: {ex.Message.Split('\n')[0]}");
+        }
         finally
         {
             client?.Dispose();
@@ -77,6 +86,15 @@ public sealed class SmtpProvider(IOptions<SmtpOptions> options) : IEmailProvider
 
         var settings = options.Value;
         var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
+        if (settings.ServerCertificateSha256 is { Length: > 0 } pinned)
+        {
+            // A private relay with its own certificate: trust exactly that certificate, nothing looser.
+            client.ServerCertificateValidationCallback = (_, certificate, _, errors) =>
+                errors == System.Net.Security.SslPolicyErrors.None
+                || (certificate is not null && string.Equals(Convert.ToHexString(certificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256)),
+                    pinned.Replace(":", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase));
+        }
+
         try
         {
             await client.ConnectAsync(settings.Host, settings.Port, settings.Security, cancellationToken);
