@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Send.TestSupport;
+using static Send.TestSupport.HttpJson;
 
 namespace Send.EmailService.Tests;
 
@@ -212,13 +213,5 @@ public sealed class DomainsApiTests(EmailCluster cluster) : IClassFixture<EmailC
         var (response, domain) = await SendAsync(api, HttpMethod.Post, "/v1/domains", body);
         Assert.True(response.StatusCode == HttpStatusCode.Created, domain.ToString());
         return domain;
-    }
-
-    private static async Task<(HttpResponseMessage Response, JsonElement Body)> SendAsync(HttpClient api, HttpMethod method, string path, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        var response = await api.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 }

@@ -5,7 +5,8 @@ namespace Send.EmailService.Tests;
 /// <summary>
 /// EmailService with a provider chain of SES (aws-ses-v2-local, npm) then SMTP (smtp4dev), and
 /// one organization routed to Resend (the format-checking stand-in) then SMTP. Circuits open
-/// after 3 failures so a test can watch one open.
+/// after 3 failures so a test can watch one open. A provider may take 9 s, longer than the
+/// transport waits for the delivery handler (5 s), so a test can watch a delivery being abandoned mid-send.
 /// </summary>
 public sealed class ProvidersCluster : EmailCluster, IDisposable
 {
@@ -16,7 +17,13 @@ public sealed class ProvidersCluster : EmailCluster, IDisposable
     private readonly int _sesPort = FreePort.Next();
     private ExternalProcess? _ses;
 
+    private Task<string>? _routedKey;
+
     public ResendStandIn Resend { get; private set; } = null!;
+
+    /// <summary>A key of the organization routed to Resend (created on first use; the tests of a class run one at a time).</summary>
+    public Task<string> RoutedOrganizationKeyAsync() =>
+        _routedKey ??= CreateOrganizationWithKeyAsync(ResendRoutedOrganization, ["emails:send", "emails:read"]);
 
     public Uri SesStore => new($"http://127.0.0.1:{_sesPort}/store");
 
@@ -54,7 +61,7 @@ public sealed class ProvidersCluster : EmailCluster, IDisposable
         new("Providers__Resend__ApiKey", ResendKey),
         new("Providers__BreakMinimumThroughput", "3"),
         new("Providers__BreakDuration", "00:01:00"),
-        new("Providers__Timeout", "00:00:02"),
+        new("Providers__Timeout", "00:00:09"),
         new("AWS_ACCESS_KEY_ID", "AKIDSENDTEST"),
         new("AWS_SECRET_ACCESS_KEY", AwsSecret),
     ];

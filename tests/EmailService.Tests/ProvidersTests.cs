@@ -62,7 +62,7 @@ public sealed class ProvidersTests(ProvidersCluster cluster) : IClassFixture<Pro
     [Fact]
     public async Task An_organization_routed_to_Resend_sends_there_and_a_permanent_rejection_fails_at_once_without_failover()
     {
-        var token = await cluster.CreateOrganizationWithKeyAsync(ProvidersCluster.ResendRoutedOrganization, ["emails:send", "emails:read"]);
+        var token = await cluster.RoutedOrganizationKeyAsync();
         await cluster.AddDomainAsync("routed.test", organizationId: ProvidersCluster.ResendRoutedOrganization);
         using var api = cluster.CreateAuthenticatedClient(token);
 
@@ -85,6 +85,23 @@ public sealed class ProvidersTests(ProvidersCluster cluster) : IClassFixture<Pro
         Assert.DoesNotContain(await cluster.Mail.MessagesAsync(), m => m.Subject == "rejected");
 
         AssertNoCredentialLogged();
+    }
+
+    [Fact]
+    public async Task A_send_the_transport_stopped_waiting_for_is_still_recorded_once_and_not_sent_again()
+    {
+        var token = await cluster.RoutedOrganizationKeyAsync();
+        await cluster.AddDomainAsync("slow-routed.test", organizationId: ProvidersCluster.ResendRoutedOrganization);
+        using var api = cluster.CreateAuthenticatedClient(token);
+
+        // Resend answers after 7 s; the transport gives up on the handler after 5 s and aborts
+        // its request. The accepted send must still be settled by the lease's own clock. Before
+        // that was so, the email stayed "sending", was requeued after its lease and sent twice.
+        var slow = await SendAsync(api, "slow-routed.test", $"slow {Guid.NewGuid():N}");
+        var email = await SentAsync(api, slow.Id);
+
+        Assert.Single(cluster.Resend.Received, r => r.Body.GetProperty("subject").GetString() == slow.Subject);
+        Assert.Equal(["queued", "sent"], Timeline(email).Select(t => t.Status));
     }
 
     private void AssertNoCredentialLogged()

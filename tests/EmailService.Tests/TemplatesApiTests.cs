@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Send.TestSupport;
+using static Send.TestSupport.HttpJson;
 
 namespace Send.EmailService.Tests;
 
@@ -275,13 +276,5 @@ public sealed class TemplatesApiTests(EmailCluster cluster) : IClassFixture<Emai
         var (response, template) = await SendAsync(api, HttpMethod.Post, "/v1/templates", body);
         Assert.True(response.StatusCode == HttpStatusCode.Created, template.ToString());
         return template;
-    }
-
-    private static async Task<(HttpResponseMessage Response, JsonElement Body)> SendAsync(HttpClient api, HttpMethod method, string path, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        var response = await api.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 }

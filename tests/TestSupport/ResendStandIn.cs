@@ -12,7 +12,7 @@ namespace Send.TestSupport;
 /// endpoint holds every request to Resend's documented format (reference/resend-openapi.yaml,
 /// <c>SendEmailRequest</c>; the Bearer key; an <c>Idempotency-Key</c>) and records what broke
 /// it, then answers as Resend does: <c>{id}</c>, or <c>{statusCode, name, message}</c> for the
-/// subjects "rate limited" (429) and "rejected" (422).
+/// subjects "rate limited" (429) and "rejected" (422). A subject starting "slow" is answered after 7 s.
 /// </summary>
 public sealed class ResendStandIn : IAsyncDisposable
 {
@@ -54,7 +54,14 @@ public sealed class ResendStandIn : IAsyncDisposable
             var email = body.RootElement.Clone();
             standIn.Received.Enqueue((email, context.Request.Headers["Idempotency-Key"].FirstOrDefault()));
             standIn.Check(context, email);
-            return (email.TryGetProperty("subject", out var s) ? s.GetString() : null) switch
+            var subject = email.TryGetProperty("subject", out var s) ? s.GetString() : null;
+            if (subject?.StartsWith("slow", StringComparison.Ordinal) == true)
+            {
+                // Longer than the test transport's delivery timeout (5 s), shorter than the provider timeout.
+                await Task.Delay(TimeSpan.FromSeconds(7));
+            }
+
+            return subject switch
             {
                 "rate limited" => Results.Json(new { statusCode = 429, name = "rate_limit_exceeded", message = "Too many requests" }, statusCode: 429),
                 "rejected" => Results.Json(new { statusCode = 422, name = "validation_error", message = "The from domain is not verified" }, statusCode: 422),

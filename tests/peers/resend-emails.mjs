@@ -2,19 +2,10 @@
 // what came back as one JSON object. Any SDK error ends the run with exit code 1.
 // Env: RESEND_BASE_URL (the Gateway's /v1... base, no trailing slash), RESEND_API_KEY, SEND_FROM.
 import { Resend } from 'resend';
+import { check, results, printResults } from './answers.mjs';
 
 const resend = new Resend(process.env.RESEND_API_KEY);
 const from = process.env.SEND_FROM;
-const results = {};
-
-function check(step, answer) {
-  if (answer.error) {
-    console.error(JSON.stringify({ step, error: answer.error }));
-    process.exit(1);
-  }
-  results[step] = answer.data;
-  return answer.data;
-}
 
 const idempotencyKey = `sdk-${Date.now()}`;
 const message = { from, to: ['sdk@example.com'], subject: 'From the Resend SDK', html: '<p>hi</p>', tags: [{ name: 'via', value: 'sdk' }] };
@@ -34,4 +25,4 @@ check('get_canceled', await resend.emails.get(scheduled.id));
 const conflict = await resend.emails.send({ ...message, subject: 'Another body' }, { idempotencyKey });
 results.conflict_error = conflict.error;
 
-console.log(JSON.stringify(results));
+printResults();

@@ -3,18 +3,9 @@
 // answers as one JSON object; any SDK error ends the run with exit code 1.
 // Env: RESEND_BASE_URL (the Gateway's /v1, no trailing slash), RESEND_API_KEY, SEND_FROM.
 import { Resend } from 'resend';
+import { check, printResults } from './answers.mjs';
 
 const resend = new Resend(process.env.RESEND_API_KEY);
-const results = {};
-
-function check(step, answer) {
-  if (answer.error) {
-    console.error(JSON.stringify({ step, error: answer.error }));
-    process.exit(1);
-  }
-  results[step] = answer.data;
-  return answer.data;
-}
 
 const alias = `order-shipped-${Date.now()}`;
 const created = check('create', await resend.templates.create({
@@ -39,4 +30,4 @@ const copy = check('duplicate', await resend.templates.duplicate(created.id));
 check('send', await resend.emails.send({ to: ['sdk-template@example.com'], template: { id: alias, variables: { ORDER_ID: 'A-1001' } } }));
 check('remove', await resend.templates.remove(copy.id));
 
-console.log(JSON.stringify(results));
+printResults();

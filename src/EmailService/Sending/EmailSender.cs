@@ -54,6 +54,11 @@ public sealed class EmailSender(
             return SendStep.Done;
         }
 
+        // From here on the work belongs to the lease, not to the delivery request: if the transport
+        // gives up waiting and aborts the request, a send that a provider already accepted must
+        // still be recorded, or the email would be requeued after its lease and sent twice.
+        using var leaseTime = new CancellationTokenSource(options.Value.Lease);
+        cancellationToken = leaseTime.Token;
         var email = await db.Emails.AsNoTracking().Include(e => e.Attachments).SingleAsync(e => e.Id == emailId, cancellationToken);
         ChainOutcome outcome;
         try

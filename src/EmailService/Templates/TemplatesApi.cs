@@ -48,6 +48,14 @@ public static class TemplatesApi
 
         var draft = new TemplateContent.Draft(input.Kind ?? TemplateKinds.Standard, input.Name ?? "", input.Alias, input.Subject, input.Html, input.Text,
             input.LayoutId, input.DefaultsWithDeclared(input.Defaults), input.InlineCss ?? false);
+        return await NewTemplateAsync(input, draft, organizationId, input.From, input.ReplyTo ?? [], input.Publish, db, content, clock, cancellationToken);
+    }
+
+    /// <summary>Checks a new template's draft and stores it as version 1 (a create or a duplicate).</summary>
+    private static async Task<Results<Created<TemplateView>, ProblemHttpResult>> NewTemplateAsync(
+        TemplateInput input, TemplateContent.Draft draft, string organizationId, string? from, List<string> replyTo, bool publish,
+        EmailDbContext db, TemplateContent content, TimeProvider clock, CancellationToken cancellationToken)
+    {
         var (layoutId, variables, partials) = await content.CheckAsync(input, draft, organizationId, null, cancellationToken);
         if (!input.IsValid)
         {
@@ -63,11 +71,11 @@ public static class TemplatesApi
         var template = new Template
         {
             Id = Ids.New("tmpl"), OrganizationId = organizationId, Name = draft.Name, Kind = draft.Kind, Status = TemplateStatuses.Draft, CreatedAt = now,
-            From = input.From, ReplyTo = input.ReplyTo ?? [],
+            From = from, ReplyTo = replyTo,
         };
         db.Templates.Add(template);
         content.Apply(template, draft, layoutId, variables, partials, now);
-        if (input.Publish)
+        if (publish)
         {
             TemplateContent.Publish(template, template.Version, now);
         }
@@ -238,26 +246,7 @@ public static class TemplatesApi
         var draft = new TemplateContent.Draft(source.Kind, request?.Name ?? $"{source.Name} (copy)", request?.Alias, source.Subject, source.Html, source.Text,
             source.LayoutId is { } layout && await store.FindAsync(organizationId, layout, cancellationToken) is { Status: not TemplateStatuses.Archived } ? layout : null,
             source.Defaults, source.InlineCss);
-        var (layoutId, variables, partials) = await content.CheckAsync(input, draft, organizationId, null, cancellationToken);
-        if (!input.IsValid)
-        {
-            return Problems.Validation(input.Errors);
-        }
-
-        if (draft.Alias is not null && await content.AliasTakenAsync(organizationId, draft.Alias, null, cancellationToken))
-        {
-            return AliasTaken(draft.Alias);
-        }
-
-        var now = clock.GetUtcNow();
-        var copy = new Template
-        {
-            Id = Ids.New("tmpl"), OrganizationId = organizationId, Name = draft.Name, Kind = source.Kind, Status = TemplateStatuses.Draft, CreatedAt = now,
-            From = source.From, ReplyTo = source.ReplyTo,
-        };
-        db.Templates.Add(copy);
-        content.Apply(copy, draft, layoutId, variables, partials, now);
-        return await SaveAsync(db, draft.Alias, cancellationToken) ?? (Results<Created<TemplateView>, ProblemHttpResult>)TypedResults.Created($"/v1/templates/{copy.Id}", TemplateView.Of(copy));
+        return await NewTemplateAsync(input, draft, organizationId, source.From, source.ReplyTo, publish: false, db, content, clock, cancellationToken);
     }
 
     public static async Task<Results<Ok<TemplateVersionPage>, ProblemHttpResult>> Versions(
