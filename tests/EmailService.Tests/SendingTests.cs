@@ -92,6 +92,28 @@ public sealed class SendingTests(EmailCluster cluster) : IClassFixture<EmailClus
     }
 
     [Fact]
+    public async Task Test_emails_to_the_simulator_addresses_report_delivered_bounced_and_complained()
+    {
+        using var admin = cluster.CreateAuthenticatedClient();
+        using var api = cluster.CreateAuthenticatedClient(await CreateKeyAsync(admin, new { name = "simulator", permission = "sending_access", environment = "test" }));
+
+        using var response = await api.PostAsJsonAsync("/v1/emails", new
+        {
+            from = "me@anything.example", subject = "Simulated", text = "hi",
+            to = new[] { "delivered@simulator.send.test", "bounced+signup@simulator.send.test", "complained@resend.dev", "someone@example.com" },
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        await Eventually.Until(() => admin.GetFromJsonAsync<JsonElement>($"/v1/emails/{id}"), e => e.GetProperty("last_event").GetString() == "sent", Patience, "the sandbox send");
+
+        var events = (string?)await cluster.ScalarAsync($"""
+            SELECT string_agg(payload->>'kind' || ':' || (payload->>'recipient') || ':' || coalesce(payload->'details'->>'bounce_type', '-'), ',' ORDER BY payload->>'kind')
+            FROM outbox_messages WHERE topic = 'provider-events' AND payload->'details'->>'email_id' = '{id}'
+            """);
+        Assert.Equal("bounced:bounced+signup@simulator.send.test:Permanent,complained:complained@resend.dev:-,delivered:delivered@simulator.send.test:-", events);
+    }
+
+    [Fact]
     public async Task A_live_key_cannot_send_from_a_domain_that_is_not_verified_and_nothing_is_stored()
     {
         await cluster.AddDomainAsync("pending-domain.test", verified: false);

@@ -113,6 +113,14 @@ public sealed class EmailSender(
             db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = status, OccurredAt = now, Detail = error ?? $"{provider}: {providerMessageId}" });
             db.Enqueue(Topics.EmailEvents, new EmailLifecycleEvent(email.OrganizationId, email.Id, $"email.{status}", now, email.From, email.To, email.Subject,
                 error is null ? null : new Dictionary<string, string> { ["reason"] = error }), now);
+            if (email.Test && status == EmailStatus.Sent)
+            {
+                foreach (var simulated in SandboxSimulator.Events(email, providerMessageId ?? "", now))
+                {
+                    db.Enqueue(Topics.ProviderEvents, simulated, now);
+                }
+            }
+
             await db.SaveChangesAsync(token);
         }, cancellationToken);
         if (status == EmailStatus.Failed)
