@@ -13,17 +13,23 @@ public sealed class ProvidersCluster : EmailCluster, IDisposable
     public const string AwsSecret = "ses-secret-that-must-never-be-logged";
     public const string ResendKey = "re_resend_key_that_must_never_be_logged";
     public const string ResendRoutedOrganization = "org_01resendrouted000000000000";
+    public const string ResendOnlyOrganization = "org_01resendonly00000000000000";
 
     private readonly int _sesPort = FreePort.Next();
     private ExternalProcess? _ses;
 
     private Task<string>? _routedKey;
+    private Task<string>? _resendOnlyKey;
 
     public ResendStandIn Resend { get; private set; } = null!;
 
     /// <summary>A key of the organization routed to Resend (created on first use; the tests of a class run one at a time).</summary>
     public Task<string> RoutedOrganizationKeyAsync() =>
         _routedKey ??= CreateOrganizationWithKeyAsync(ResendRoutedOrganization, ["emails:send", "emails:read"]);
+
+    /// <summary>A key of the organization whose chain is Resend alone (no provider to fail over to).</summary>
+    public Task<string> ResendOnlyOrganizationKeyAsync() =>
+        _resendOnlyKey ??= CreateOrganizationWithKeyAsync(ResendOnlyOrganization, ["emails:send", "emails:read"]);
 
     public Uri SesStore => new($"http://127.0.0.1:{_sesPort}/store");
 
@@ -54,6 +60,7 @@ public sealed class ProvidersCluster : EmailCluster, IDisposable
         new("Providers__Chain__1", "smtp"),
         new($"Providers__Organizations__{ResendRoutedOrganization}__0", "resend"),
         new($"Providers__Organizations__{ResendRoutedOrganization}__1", "smtp"),
+        new($"Providers__Organizations__{ResendOnlyOrganization}__0", "resend"),
         new("Providers__Ses__Region", "eu-west-1"),
         new("Providers__Ses__Endpoint", $"http://127.0.0.1:{_sesPort}/"),
         new("Providers__Ses__ConfigurationSetName", "send-events"),

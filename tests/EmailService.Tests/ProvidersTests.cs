@@ -104,6 +104,22 @@ public sealed class ProvidersTests(ProvidersCluster cluster) : IClassFixture<Pro
         Assert.Equal(["queued", "sent"], Timeline(email).Select(t => t.Status));
     }
 
+    [Fact]
+    public async Task A_throttled_send_with_nowhere_to_fail_over_is_retried_later_not_failed()
+    {
+        await cluster.AddDomainAsync("throttled.test", organizationId: ProvidersCluster.ResendOnlyOrganization);
+        using var api = cluster.CreateAuthenticatedClient(await cluster.ResendOnlyOrganizationKeyAsync());
+
+        var throttled = await SendAsync(api, "throttled.test", $"throttled once {Guid.NewGuid():N}");
+        var email = await SentAsync(api, throttled.Id);
+
+        var steps = Timeline(email);
+        Assert.Equal(["queued", "attempt_failed", "sent"], steps.Select(t => t.Status));
+        Assert.Contains("429 rate_limit_exceeded", steps[1].Detail, StringComparison.Ordinal);
+        Assert.Equal(2, cluster.Resend.Received.Count(r => r.Body.GetProperty("subject").GetString() == throttled.Subject));
+        Assert.All(cluster.Resend.Received.Where(r => r.Body.GetProperty("subject").GetString() == throttled.Subject), r => Assert.Equal(throttled.Id, r.IdempotencyKey));
+    }
+
     private void AssertNoCredentialLogged()
     {
         var logs = cluster.AllLogs;

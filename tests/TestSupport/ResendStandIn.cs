@@ -12,7 +12,8 @@ namespace Send.TestSupport;
 /// endpoint holds every request to Resend's documented format (reference/resend-openapi.yaml,
 /// <c>SendEmailRequest</c>; the Bearer key; an <c>Idempotency-Key</c>) and records what broke
 /// it, then answers as Resend does: <c>{id}</c>, or <c>{statusCode, name, message}</c> for the
-/// subjects "rate limited" (429) and "rejected" (422). A subject starting "slow" is answered after 7 s.
+/// subjects "rate limited" (429) and "rejected" (422). A subject starting "slow" is answered after 7 s; one starting "throttled once" gets a 429 the first time each email (by
+/// idempotency key) is offered.
 /// </summary>
 public sealed class ResendStandIn : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed class ResendStandIn : IAsyncDisposable
         ["from", "to", "subject", "bcc", "cc", "reply_to", "html", "text", "template", "headers", "scheduled_at", "attachments", "tags", "topic_id"];
 
     private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, bool> _throttled = new();
 
     private ResendStandIn(WebApplication app, int port)
     {
@@ -59,6 +61,13 @@ public sealed class ResendStandIn : IAsyncDisposable
             {
                 // Longer than the test transport's delivery timeout (5 s), shorter than the provider timeout.
                 await Task.Delay(TimeSpan.FromSeconds(7));
+            }
+
+            // Throttled the first time a given email is offered, accepted when it comes back.
+            if (subject?.StartsWith("throttled once", StringComparison.Ordinal) == true
+                && standIn._throttled.TryAdd(context.Request.Headers["Idempotency-Key"].FirstOrDefault() ?? "", true))
+            {
+                return Results.Json(new { statusCode = 429, name = "rate_limit_exceeded", message = "Too many requests" }, statusCode: 429);
             }
 
             return subject switch
