@@ -3,7 +3,7 @@ using Send.TestSupport;
 namespace Send.EmailService.Tests;
 
 /// <summary>
-/// EmailService with a provider chain of SES (aws-ses-v2-local, npm) then SMTP (smtp4dev), and
+/// EmailService with a provider chain of SES (aws-ses-v2-local, npm, behind a recording proxy) then SMTP (smtp4dev), and
 /// one organization routed to Resend (the format-checking stand-in) then SMTP. Circuits open
 /// after 3 failures so a test can watch one open. A provider may take 9 s, longer than the
 /// transport waits for the delivery handler (5 s), so a test can watch a delivery being abandoned mid-send.
@@ -23,6 +23,9 @@ public sealed class ProvidersCluster : EmailCluster, IDisposable
 
     public ResendStandIn Resend { get; private set; } = null!;
 
+    /// <summary>What EmailService sent to SES, as it went over the wire (aws-ses-v2-local's store drops tags and headers).</summary>
+    public RecordingProxy SesWire { get; private set; } = null!;
+
     /// <summary>A key of the organization routed to Resend (created on first use; the tests of a class run one at a time).</summary>
     public Task<string> RoutedOrganizationKeyAsync() =>
         _routedKey ??= CreateOrganizationWithKeyAsync(ResendRoutedOrganization, ["emails:send", "emails:read"]);
@@ -37,6 +40,7 @@ public sealed class ProvidersCluster : EmailCluster, IDisposable
     {
         Resend = await ResendStandIn.StartAsync(ResendKey);
         await StartSesAsync();
+        SesWire = await RecordingProxy.StartAsync(new Uri($"http://127.0.0.1:{_sesPort}/"));
         await base.InitializeAsync();
     }
 
@@ -62,7 +66,7 @@ public sealed class ProvidersCluster : EmailCluster, IDisposable
         new($"Providers__Organizations__{ResendRoutedOrganization}__1", "smtp"),
         new($"Providers__Organizations__{ResendOnlyOrganization}__0", "resend"),
         new("Providers__Ses__Region", "eu-west-1"),
-        new("Providers__Ses__Endpoint", $"http://127.0.0.1:{_sesPort}/"),
+        new("Providers__Ses__Endpoint", SesWire.BaseAddress.ToString()),
         new("Providers__Ses__ConfigurationSetName", "send-events"),
         new("Providers__Resend__BaseAddress", Resend.BaseAddress.ToString()),
         new("Providers__Resend__ApiKey", ResendKey),
@@ -82,6 +86,11 @@ public sealed class ProvidersCluster : EmailCluster, IDisposable
         if (Resend is not null)
         {
             await Resend.DisposeAsync();
+        }
+
+        if (SesWire is not null)
+        {
+            await SesWire.DisposeAsync();
         }
     }
 }

@@ -23,10 +23,21 @@ public sealed class ProvidersTests(ProvidersCluster cluster) : IClassFixture<Pro
 
         var viaSes = await SendAsync(api, "chain.test", $"Via SES {Guid.NewGuid():N}");
         var sesEmail = await SentAsync(api, viaSes.Id);
-        Assert.StartsWith("ses: ", Timeline(sesEmail).Last().Detail, StringComparison.Ordinal);
+        Assert.True(Timeline(sesEmail).Last().Detail.StartsWith("ses: ", StringComparison.Ordinal), sesEmail.GetProperty("timeline").ToString());
         var store = await http.GetFromJsonAsync<JsonElement>(cluster.SesStore);
         Assert.Contains(store.GetProperty("emails").EnumerateArray(), e => e.GetProperty("subject").GetString() == viaSes.Subject);
         Assert.DoesNotContain(await cluster.Mail.MessagesAsync(), m => m.Subject == viaSes.Subject);
+
+        // What went over the wire: SigV4 for ses in the configured region, the configuration set, Send's tags.
+        var wire = cluster.SesWire.Requests.Single(r => r.PathAndQuery == "/v2/email/outbound-emails"
+            && System.Text.Encoding.UTF8.GetString(r.Body).Contains(viaSes.Id, StringComparison.Ordinal));
+        Assert.Matches(@"^AWS4-HMAC-SHA256 Credential=AKIDSENDTEST/\d{8}/eu-west-1/ses/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=[0-9a-f]{64}$",
+            wire.Headers["Authorization"]);
+        var sent = JsonDocument.Parse(wire.Body).RootElement;
+        Assert.Equal("send-events", sent.GetProperty("ConfigurationSetName").GetString());
+        Assert.Equal([$"send_email_id={viaSes.Id}", $"send_organization={await cluster.OrganizationIdAsync()}"],
+            sent.GetProperty("EmailTags").EnumerateArray().Select(t => $"{t.GetProperty("Name")}={t.GetProperty("Value")}"));
+        Assert.Equal(["buyer@example.com", "bcc@example.com"], sent.GetProperty("Destination").GetProperty("ToAddresses").EnumerateArray().Select(a => a.GetString()));
 
         cluster.StopSes();
         try
