@@ -37,15 +37,22 @@ public sealed record SesResult(string? MessageId, HttpStatusCode Status, string?
 /// The part of the SES v2 API Send uses: <c>POST /v2/email/outbound-emails</c> with Raw
 /// content, signed with SigV4 (service <c>ses</c>). Credentials come from AWSSDK.Core's default
 /// chain (environment, profile, web identity / IRSA, container and instance roles), resolved
-/// per call so rotated credentials are picked up; they are never logged.
+/// once and refreshed by AWSSDK.Core as they expire; they are never logged.
 /// </summary>
 public sealed class SesV2Client(HttpClient http, SesOptions options, Func<CancellationToken, Task<ImmutableCredentials>> credentials, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>Credentials from AWSSDK.Core's default chain.</summary>
-    public static Func<CancellationToken, Task<ImmutableCredentials>> DefaultCredentials() =>
-        async _ => await (await Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(null)).GetCredentialsAsync();
+    /// <remarks>
+    /// The chain is walked once; the credentials object it finds refreshes itself (web identity,
+    /// instance roles), so each send only asks it for the current keys.
+    /// </remarks>
+    public static Func<CancellationToken, Task<ImmutableCredentials>> DefaultCredentials()
+    {
+        var source = new Lazy<Task<AWSCredentials>>(() => Amazon.Runtime.Credentials.DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(null));
+        return async _ => await (await source.Value).GetCredentialsAsync();
+    }
 
     public async Task<SesResult> SendRawAsync(SesRawEmail email, CancellationToken cancellationToken)
     {

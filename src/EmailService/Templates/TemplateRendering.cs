@@ -29,7 +29,7 @@ public static class TemplateRendering
     {
         try
         {
-            return (await store.LoadAsync(template, version, latestIfUnpublished: false, cancellationToken), null);
+            return (await store.LoadAsync(template, version, cancellationToken), null);
         }
         catch (TemplateUnavailableException e)
         {

@@ -29,13 +29,13 @@ public sealed class TemplateStore(EmailDbContext db, CompiledTemplateCache cache
     }
 
     /// <summary>
-    /// The named version, or the published one for sending (<paramref name="latestIfUnpublished"/>
-    /// false), or the latest for previews. Throws <see cref="TemplateUnavailableException"/>.
+    /// The named version, else the published one (previews name the latest). Throws
+    /// <see cref="TemplateUnavailableException"/>.
     /// </summary>
-    public async Task<RenderSource> LoadAsync(Template template, int? version, bool latestIfUnpublished, CancellationToken cancellationToken)
+    public async Task<RenderSource> LoadAsync(Template template, int? version, CancellationToken cancellationToken)
     {
-        var number = version ?? template.PublishedVersion ?? (latestIfUnpublished ? template.Version
-            : throw new TemplateUnavailableException("version", $"Template {template.Id} has no published version: publish it, or name a version."));
+        var number = version ?? template.PublishedVersion
+            ?? throw new TemplateUnavailableException("version", $"Template {template.Id} has no published version: publish it, or name a version.");
         var content = await db.TemplateVersions.AsNoTracking()
             .FirstOrDefaultAsync(v => v.TemplateId == template.Id && v.Version == number, cancellationToken)
             ?? throw new TemplateUnavailableException("version", $"Template {template.Id} has no version {number}; it has versions 1 to {template.Version}.");

@@ -242,7 +242,7 @@ public static class TemplatesApi
             return Problems.NotFound($"Template {id} not found.");
         }
 
-        var input = TemplateInput.Read(JsonSerializer.SerializeToElement(new Dictionary<string, string?>()));
+        var input = new TemplateInput();
         var draft = new TemplateContent.Draft(source.Kind, request?.Name ?? $"{source.Name} (copy)", request?.Alias, source.Subject, source.Html, source.Text,
             source.LayoutId is { } layout && await store.FindAsync(organizationId, layout, cancellationToken) is { Status: not TemplateStatuses.Archived } ? layout : null,
             source.Defaults, source.InlineCss);

@@ -48,7 +48,7 @@ public sealed class ProviderChain
     public ProviderChain(IEnumerable<IEmailProvider> providers, IOptions<ProvidersOptions> options, TimeProvider clock)
     {
         _options = options.Value;
-        _providers = providers.Where(p => p.Name != "sandbox").ToDictionary(p => p.Name, p => (p, Pipeline(_options, clock)), StringComparer.OrdinalIgnoreCase);
+        _providers = providers.ToDictionary(p => p.Name, p => (p, Pipeline(_options, clock)), StringComparer.OrdinalIgnoreCase);
         var unknown = _options.Chain.Concat(_options.Organizations.Values.SelectMany(c => c)).Where(n => !_providers.ContainsKey(n)).Distinct().ToList();
         if (unknown.Count > 0)
         {
