@@ -63,12 +63,72 @@ public sealed class SesV2Client(HttpClient http, SesOptions options, Func<Cancel
             email.ConfigurationSetName ?? options.ConfigurationSetName,
             [.. email.Tags.Select(t => new TagBody(t.Key, t.Value))],
             email.TenantName), Json);
-        var uri = new Uri(options.BaseAddress, "/v2/email/outbound-emails");
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
+        var (status, text, errorType) = await CallAsync(HttpMethod.Post, "/v2/email/outbound-emails", body, cancellationToken);
+        if (errorType is null)
+        {
+            var answer = JsonSerializer.Deserialize<SendEmailAnswer>(text);
+            return new SesResult(answer?.MessageId ?? "", status, null, null);
+        }
+
+        return new SesResult(null, status, errorType, ErrorMessage(text));
+    }
+
+    /// <summary>
+    /// <c>CreateEmailIdentity</c> for a domain with Easy DKIM (SES generates the key and gives
+    /// three tokens to publish as CNAMEs). A domain SES already knows is not an error: its
+    /// tokens are read with <c>GetEmailIdentity</c>, so asking twice is safe.
+    /// </summary>
+    public async Task<SesIdentity> CreateDomainIdentityAsync(string domain, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new CreateIdentityBody(domain), Json);
+        var (status, text, errorType) = await CallAsync(HttpMethod.Post, "/v2/email/identities", body, cancellationToken);
+        return errorType switch
+        {
+            null => IdentityOf(text),
+            "AlreadyExistsException" => await GetIdentityAsync(domain, cancellationToken),
+            _ => throw new SesApiException(status, errorType, ErrorMessage(text)),
+        };
+    }
+
+    public async Task<SesIdentity> GetIdentityAsync(string identity, CancellationToken cancellationToken)
+    {
+        var (status, text, errorType) = await CallAsync(HttpMethod.Get, IdentityPath(identity), null, cancellationToken);
+        return errorType is null ? IdentityOf(text) : throw new SesApiException(status, errorType, ErrorMessage(text));
+    }
+
+    /// <summary><c>DeleteEmailIdentity</c>; an identity SES does not know is already deleted.</summary>
+    public async Task DeleteIdentityAsync(string identity, CancellationToken cancellationToken)
+    {
+        var (status, text, errorType) = await CallAsync(HttpMethod.Delete, IdentityPath(identity), null, cancellationToken);
+        if (errorType is not (null or "NotFoundException"))
+        {
+            throw new SesApiException(status, errorType, ErrorMessage(text));
+        }
+    }
+
+    private static string IdentityPath(string identity) => "/v2/email/identities/" + Uri.EscapeDataString(identity);
+
+    private static SesIdentity IdentityOf(string text)
+    {
+        var answer = JsonSerializer.Deserialize<IdentityAnswer>(text);
+        return new SesIdentity(answer?.DkimAttributes?.Tokens ?? [], answer?.DkimAttributes?.Status, answer?.VerifiedForSendingStatus ?? false);
+    }
+
+    /// <summary>One signed call: the answer's status, body, and SES's error type when it failed.</summary>
+    private async Task<(HttpStatusCode Status, string Body, string? ErrorType)> CallAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(options.BaseAddress, path);
+        using var request = new HttpRequestMessage(method, uri);
+        var signedHeaders = new Dictionary<string, string>();
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new("application/json");
+            signedHeaders["content-type"] = "application/json";
+        }
+
         var identity = await credentials(cancellationToken);
-        var signed = AwsSigV4.Sign(HttpMethod.Post, uri, new Dictionary<string, string> { ["content-type"] = "application/json" }, body,
-            identity, options.Region, "ses", clock.GetUtcNow().UtcDateTime);
+        var signed = AwsSigV4.Sign(method, uri, signedHeaders, body ?? [], identity, options.Region, "ses", clock.GetUtcNow().UtcDateTime);
         foreach (var (name, value) in signed)
         {
             request.Headers.TryAddWithoutValidation(name, value);
@@ -76,13 +136,7 @@ public sealed class SesV2Client(HttpClient http, SesOptions options, Func<Cancel
 
         using var response = await http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (response.IsSuccessStatusCode)
-        {
-            var answer = JsonSerializer.Deserialize<SendEmailAnswer>(text);
-            return new SesResult(answer?.MessageId ?? "", response.StatusCode, null, null);
-        }
-
-        return new SesResult(null, response.StatusCode, ErrorType(response, text), ErrorMessage(text));
+        return (response.StatusCode, text, response.IsSuccessStatusCode ? null : ErrorType(response, text) ?? response.StatusCode.ToString());
     }
 
     /// <summary>SES names its error in <c>x-amzn-ErrorType</c> (<c>MessageRejected:http://…</c>) or in the body's <c>__type</c>/<c>code</c>.</summary>
@@ -130,4 +184,21 @@ public sealed class SesV2Client(HttpClient http, SesOptions options, Func<Cancel
     private sealed record TagBody(string Name, string Value);
 
     private sealed record SendEmailAnswer(string? MessageId);
+
+    private sealed record CreateIdentityBody(string EmailIdentity);
+
+    private sealed record IdentityAnswer(bool VerifiedForSendingStatus, DkimAnswer? DkimAttributes);
+
+    private sealed record DkimAnswer(string? Status, List<string>? Tokens);
+}
+
+/// <summary>A domain identity at SES: its Easy DKIM tokens and SES's own view of them.</summary>
+public sealed record SesIdentity(IReadOnlyList<string> DkimTokens, string? DkimStatus, bool VerifiedForSending);
+
+/// <summary>SES refused a management call (not a send: sends answer with <see cref="SesResult"/>).</summary>
+public sealed class SesApiException(HttpStatusCode status, string errorType, string? message)
+    : Exception($"SES answered {(int)status} {errorType}: {message}")
+{
+    public HttpStatusCode Status { get; } = status;
+    public string ErrorType { get; } = errorType;
 }

@@ -26,6 +26,9 @@ public sealed class ProvidersCluster : EmailCluster, IDisposable
     /// <summary>What EmailService sent to SES, as it went over the wire (aws-ses-v2-local's store drops tags and headers).</summary>
     public RecordingProxy SesWire { get; private set; } = null!;
 
+    /// <summary>SES's identity calls (Easy DKIM), which aws-ses-v2-local does not implement, answered by the proxy.</summary>
+    public SesIdentityStandIn SesIdentities { get; } = new();
+
     /// <summary>A key of the organization routed to Resend (created on first use; the tests of a class run one at a time).</summary>
     public Task<string> RoutedOrganizationKeyAsync() =>
         _routedKey ??= CreateOrganizationWithKeyAsync(ResendRoutedOrganization, ["emails:send", "emails:read"]);
@@ -40,7 +43,7 @@ public sealed class ProvidersCluster : EmailCluster, IDisposable
     {
         Resend = await ResendStandIn.StartAsync(ResendKey);
         await StartSesAsync();
-        SesWire = await RecordingProxy.StartAsync(new Uri($"http://127.0.0.1:{_sesPort}/"));
+        SesWire = await RecordingProxy.StartAsync(new Uri($"http://127.0.0.1:{_sesPort}/"), SesIdentities.Answer);
         await base.InitializeAsync();
     }
 
@@ -68,6 +71,7 @@ public sealed class ProvidersCluster : EmailCluster, IDisposable
         new("Providers__Ses__Region", "eu-west-1"),
         new("Providers__Ses__Endpoint", SesWire.BaseAddress.ToString()),
         new("Providers__Ses__ConfigurationSetName", "send-events"),
+        new("Providers__Ses__DkimCnameSuffix", "dkim.amazonses.test"),
         new("Providers__Resend__BaseAddress", Resend.BaseAddress.ToString()),
         new("Providers__Resend__ApiKey", ResendKey),
         new("Providers__BreakMinimumThroughput", "3"),

@@ -131,6 +131,51 @@ public sealed class ProvidersTests(ProvidersCluster cluster) : IClassFixture<Pro
         Assert.All(cluster.Resend.Received.Where(r => r.Body.GetProperty("subject").GetString() == throttled.Subject), r => Assert.Equal(throttled.Id, r.IdempotencyKey));
     }
 
+    [Fact]
+    public async Task With_SES_a_domain_can_verify_with_SES_Easy_DKIM_CNAMEs_instead_of_Send_DKIM_record()
+    {
+        using var api = cluster.CreateAuthenticatedClient();
+
+        // SES unavailable when the domain is added: the domain is still created, with Send's own records.
+        cluster.SesIdentities.Failing = (503, "ServiceUnavailableException");
+        var (_, created) = await HttpJson.SendAsync(api, HttpMethod.Post, "/v1/domains", new { name = "easy-dkim.test" });
+        var id = created.GetProperty("id").GetString()!;
+        Assert.DoesNotContain(created.GetProperty("records").EnumerateArray(), r => r.GetProperty("type").GetString() == "CNAME");
+
+        // The next check asks SES again and adds its three CNAMEs as the alternative to the DKIM TXT.
+        cluster.SesIdentities.Failing = null;
+        var (_, checkedOnce) = await HttpJson.SendAsync(api, HttpMethod.Post, $"/v1/domains/{id}/verify");
+        var tokens = cluster.SesIdentities.TokensOf("easy-dkim.test");
+        var cnames = checkedOnce.GetProperty("records").EnumerateArray().Where(r => r.GetProperty("type").GetString() == "CNAME").ToList();
+        Assert.Equal(tokens.Select(t => $"DKIM {t}._domainkey.easy-dkim.test -> {t}.dkim.amazonses.test (instead of DKIM)"),
+            cnames.Select(r => $"{r.GetProperty("record")} {r.GetProperty("full_name")} -> {r.GetProperty("value")} (instead of {r.GetProperty("alternative_to")})"));
+
+        // Publish SPF and the three CNAMEs, not Send's DKIM TXT: verified, and nothing required is missing.
+        var spf = checkedOnce.GetProperty("records").EnumerateArray().Where(r => r.GetProperty("record").GetString() == "SPF").ToList();
+        var dns = new List<TestDnsRecord>
+        {
+            TestDnsRecord.Mx("send.easy-dkim.test", spf.Single(r => r.GetProperty("type").GetString() == "MX").GetProperty("value").GetString()!),
+            TestDnsRecord.Txt("send.easy-dkim.test", spf.Single(r => r.GetProperty("type").GetString() == "TXT").GetProperty("value").GetString()!),
+        };
+        dns.AddRange(tokens.Select(t => TestDnsRecord.Cname($"{t}._domainkey.easy-dkim.test", $"{t}.dkim.amazonses.test")));
+        await cluster.Dns.PublishAsync(dns);
+        var (_, verified) = await HttpJson.SendAsync(api, HttpMethod.Post, $"/v1/domains/{id}/verify");
+        Assert.True(verified.GetProperty("status").GetString() == "verified", verified.ToString());
+        var missing = await api.GetFromJsonAsync<JsonElement>($"/v1/domains/{id}/verify");
+        Assert.Equal(["DMARC", "Ownership"], missing.GetProperty("missing_records").EnumerateArray().Select(r => r.GetProperty("record").GetString()));
+
+        // One CNAME gone: the DKIM requirement is unmet again, SPF still is.
+        await cluster.Dns.PublishAsync(dns.Take(dns.Count - 1));
+        var (_, broken) = await HttpJson.SendAsync(api, HttpMethod.Post, $"/v1/domains/{id}/verify");
+        Assert.Equal("partially_verified", broken.GetProperty("status").GetString());
+
+        // Deleting the domain deletes the SES identity (no other organization has it).
+        var (deleted, _) = await HttpJson.SendAsync(api, HttpMethod.Delete, $"/v1/domains/{id}");
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.DoesNotContain("easy-dkim.test", cluster.SesIdentities.Identities);
+        Assert.Contains(cluster.SesWire.Requests, r => r.Method == "DELETE" && r.PathAndQuery == "/v2/email/identities/easy-dkim.test");
+    }
+
     private void AssertNoCredentialLogged()
     {
         var logs = cluster.AllLogs;

@@ -3,13 +3,15 @@ using System.Net.Sockets;
 
 namespace Send.TestSupport;
 
-/// <summary>A record to serve: TXT (one or more character-strings) or MX.</summary>
+/// <summary>A record to serve: TXT (one or more character-strings), MX or CNAME.</summary>
 /// <remarks>On dnsmasq's command line a comma separates character-strings and quotes are kept literally, so values hold no commas.</remarks>
 public sealed record TestDnsRecord(string Name, string Type, IReadOnlyList<string> Values, int Priority = 10)
 {
     public static TestDnsRecord Txt(string name, params string[] strings) => new(name, "TXT", strings);
 
     public static TestDnsRecord Mx(string name, string host, int priority = 10) => new(name, "MX", [host], priority);
+
+    public static TestDnsRecord Cname(string name, string target) => new(name, "CNAME", [target]);
 }
 
 /// <summary>
@@ -46,9 +48,13 @@ public sealed class DnsServer : IDisposable
         };
         foreach (var record in records)
         {
-            arguments.Add(record.Type == "MX"
-                ? $"--mx-host={record.Name},{record.Values[0]},{record.Priority.ToString(CultureInfo.InvariantCulture)}"
-                : $"--txt-record={record.Name},{string.Join(',', record.Values)}");
+            arguments.AddRange(record.Type switch
+            {
+                "MX" => [$"--mx-host={record.Name},{record.Values[0]},{record.Priority.ToString(CultureInfo.InvariantCulture)}"],
+                // dnsmasq serves a CNAME only to a target it knows, so the target gets an address too.
+                "CNAME" => [$"--cname={record.Name},{record.Values[0]}", $"--host-record={record.Values[0]},127.0.0.1"],
+                _ => [$"--txt-record={record.Name},{string.Join(',', record.Values)}"],
+            });
         }
 
         _server = new ExternalProcess("dnsmasq", File.Exists("/usr/sbin/dnsmasq") ? "/usr/sbin/dnsmasq" : "dnsmasq", arguments);

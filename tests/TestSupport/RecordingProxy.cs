@@ -10,6 +10,7 @@ namespace Send.TestSupport;
 /// A pass-through HTTP proxy in front of a real peer that keeps each request it forwards (method,
 /// path, headers, body), for what the peer itself does not show (aws-ses-v2-local's store drops
 /// tags, configuration set and the Authorization header). When the peer is down it answers 502.
+/// An optional local answerer serves what the peer does not implement (SES identities).
 /// </summary>
 public sealed class RecordingProxy : IAsyncDisposable
 {
@@ -26,7 +27,7 @@ public sealed class RecordingProxy : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
-    public static async Task<RecordingProxy> StartAsync(Uri target)
+    public static async Task<RecordingProxy> StartAsync(Uri target, Func<RecordedRequest, LocalAnswer?>? answerLocally = null)
     {
         var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
@@ -39,7 +40,20 @@ public sealed class RecordingProxy : IAsyncDisposable
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            proxy.Requests.Enqueue(new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body.ToArray()));
+            var recorded = new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body.ToArray());
+            proxy.Requests.Enqueue(recorded);
+            if (answerLocally?.Invoke(recorded) is { } local)
+            {
+                context.Response.StatusCode = local.Status;
+                foreach (var (name, value) in local.Headers ?? new Dictionary<string, string>())
+                {
+                    context.Response.Headers[name] = value;
+                }
+
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(local.Json);
+                return;
+            }
 
             using var forwarded = new HttpRequestMessage(new HttpMethod(context.Request.Method), new Uri(target, context.Request.Path + context.Request.QueryString));
             foreach (var (name, value) in headers.Where(h => h.Key is not ("Host" or "Content-Length" or "Content-Type")))
@@ -75,5 +89,7 @@ public sealed class RecordingProxy : IAsyncDisposable
         _forward.Dispose();
     }
 }
+
+public sealed record LocalAnswer(int Status, string Json, IReadOnlyDictionary<string, string>? Headers = null);
 
 public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body);

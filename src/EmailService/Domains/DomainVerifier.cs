@@ -14,14 +14,17 @@ namespace Send.EmailService.Domains;
 /// published (<c>domain.verified</c> or <c>domain.updated</c>) exactly once, because the row is
 /// locked while the outcome is written.
 /// </summary>
-public sealed class DomainVerifier(EmailDbContext db, DnsChecker dns, TimeProvider clock, IOptions<DomainOptions> options, ILogger<DomainVerifier> logger)
+public sealed class DomainVerifier(
+    EmailDbContext db, DnsChecker dns, SesEasyDkim sesDkim, TimeProvider clock, IOptions<DomainOptions> options, ILogger<DomainVerifier> logger)
 {
     public static readonly TimeSpan PendingWindow = TimeSpan.FromHours(72);
 
     public async Task<SenderDomain> VerifyAsync(string domainId, CancellationToken cancellationToken)
     {
         var snapshot = await db.Domains.AsNoTracking().SingleAsync(d => d.Id == domainId, cancellationToken);
-        var checkedRecords = await Task.WhenAll(snapshot.Records.Select(r => dns.CheckAsync(snapshot, r, cancellationToken)));
+        // SES was unreachable when the domain was added: its DKIM set is asked for again at each check.
+        var records = snapshot.Records.Concat(await sesDkim.MissingRecordsAsync(snapshot, cancellationToken));
+        var checkedRecords = await Task.WhenAll(records.Select(r => dns.CheckAsync(snapshot, r, cancellationToken)));
         var now = clock.GetUtcNow();
 
         return await db.InTransactionAsync(async token =>
@@ -56,18 +59,18 @@ public sealed class DomainVerifier(EmailDbContext db, DnsChecker dns, TimeProvid
     private static string StatusOf(SenderDomain domain, DomainRecord[] records, string previous, DateTimeOffset now)
     {
         var required = records.Where(r => r.Required).ToList();
-        if (required.Any(r => r.Status == RecordStatuses.TemporaryFailure) && required.All(r => r.Status != RecordStatuses.Failed))
-        {
-            return previous;
-        }
-
-        var verified = required.Count(r => r.Status == RecordStatuses.Verified);
-        if (verified == required.Count)
+        var unmet = required.Where(r => !DomainRecords.IsMet(r, records)).ToList();
+        if (unmet.Count == 0)
         {
             return SenderDomain.Verified;
         }
 
-        if (verified > 0)
+        if (unmet.Any(r => r.Status == RecordStatuses.TemporaryFailure) && unmet.All(r => r.Status != RecordStatuses.Failed))
+        {
+            return previous;
+        }
+
+        if (unmet.Count < required.Count)
         {
             return SenderDomain.PartiallyVerified;
         }

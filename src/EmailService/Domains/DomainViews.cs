@@ -37,11 +37,12 @@ public sealed record DomainRecordView(
     int? Priority,
     bool Required,
     string Status,
-    string? Detail)
+    string? Detail,
+    string? AlternativeTo)
 {
     public static DomainRecordView Of(SenderDomain domain, DomainRecord r) => new(
         r.Record, r.Name, DomainRecords.FullName(domain, r), r.Type, r.Value, r.Type == "TXT" ? DkimKeys.Split(r.Value) : [r.Value], "Auto",
-        r.Priority, r.Required, r.Status, r.Detail);
+        r.Priority, r.Required, r.Status, r.Detail, r.AlternativeTo);
 }
 
 /// <summary>A domain in a list: no records.</summary>

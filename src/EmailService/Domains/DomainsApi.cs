@@ -30,7 +30,8 @@ public static class DomainsApi
     }
 
     public static async Task<Results<Created<DomainView>, ProblemHttpResult>> Create(
-        CreateDomainRequest? request, Caller caller, EmailDbContext db, SecretBox secrets, IOptions<DomainOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        CreateDomainRequest? request, Caller caller, EmailDbContext db, SecretBox secrets, SesEasyDkim sesDkim, IOptions<DomainOptions> options, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (!DomainNames.TryNormalize(request?.Name, out var name, out var problem))
@@ -79,6 +80,7 @@ public static class DomainsApi
         var (publicKey, privateKey) = DkimKeys.Generate();
         domain.DkimPrivateKeySealed = secrets.Seal(privateKey, DkimPurpose(domain.Id));
         DomainRecords.Generate(domain, options.Value, publicKey);
+        domain.Records = [.. domain.Records, .. await sesDkim.MissingRecordsAsync(domain, cancellationToken)];
 
         try
         {
@@ -138,7 +140,8 @@ public static class DomainsApi
         return TypedResults.Ok(new DomainReference("domain", domain.Id));
     }
 
-    public static async Task<Results<Ok<DomainReference>, ProblemHttpResult>> Delete(string id, Caller caller, EmailDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<DomainReference>, ProblemHttpResult>> Delete(
+        string id, Caller caller, EmailDbContext db, SesEasyDkim sesDkim, TimeProvider clock, CancellationToken cancellationToken)
     {
         var domain = await Find(db, caller, id).FirstOrDefaultAsync(cancellationToken);
         if (domain is null)
@@ -153,6 +156,7 @@ public static class DomainsApi
             DomainEvents.Announce(db, domain, DomainEvents.Deleted, now);
             await db.SaveChangesAsync(token);
         }, cancellationToken);
+        await sesDkim.ForgetAsync(db, domain, cancellationToken);
         return TypedResults.Ok(new DomainReference("domain", domain.Id, Deleted: true));
     }
 
@@ -162,7 +166,7 @@ public static class DomainsApi
         return domain is null
             ? Problems.NotFound($"Domain {id} not found.")
             : TypedResults.Ok(new DomainVerificationView("domain_verification", domain.Id, domain.Name, domain.Status,
-                [.. domain.Records.Where(r => r.Status != RecordStatuses.Verified).Select(r => DomainRecordView.Of(domain, r))]));
+                [.. DomainRecords.StillNeeded(domain.Records).Select(r => DomainRecordView.Of(domain, r))]));
     }
 
     /// <summary>Checks every record now and answers with the domain as it stands after the check.</summary>

@@ -48,7 +48,8 @@ public sealed record DomainRecord(
     int? Priority,
     bool Required,
     string Status,
-    string? Detail = null);
+    string? Detail = null,
+    string? AlternativeTo = null);
 
 public static class RecordStatuses
 {

@@ -14,6 +14,12 @@ public sealed class SesProviderOptions
 
     /// <summary>Send as the SES tenant named after the organization (SES tenant isolation), when the account uses tenants.</summary>
     public bool TenantPerOrganization { get; set; }
+
+    /// <summary>Where SES hosts Easy DKIM keys: <c>{token}.dkim.amazonses.com</c> in most regions.</summary>
+    public string DkimCnameSuffix { get; set; } = "dkim.amazonses.com";
+
+    /// <summary>Offer SES Easy DKIM (three CNAMEs) beside Send's own DKIM record for new domains.</summary>
+    public bool EasyDkim { get; set; } = true;
 }
 
 /// <summary>
