@@ -108,7 +108,7 @@ public sealed class SendingTests(EmailCluster cluster) : IClassFixture<EmailClus
 
         var events = (string?)await cluster.ScalarAsync($"""
             SELECT string_agg(payload->>'kind' || ':' || (payload->>'recipient') || ':' || coalesce(payload->'details'->>'bounce_type', '-'), ',' ORDER BY payload->>'kind')
-            FROM outbox_messages WHERE topic = 'provider-events' AND payload->'details'->>'email_id' = '{id}'
+            FROM outbox_messages WHERE topic = 'provider-events' AND payload->>'email_id' = '{id}'
             """);
         Assert.Equal("bounced:bounced+signup@simulator.send.test:Permanent,complained:complained@resend.dev:-,delivered:delivered@simulator.send.test:-", events);
     }

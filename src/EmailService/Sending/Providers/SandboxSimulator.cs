@@ -35,14 +35,14 @@ public static class SandboxSimulator
                 continue;
             }
 
-            var details = new Dictionary<string, string> { ["email_id"] = email.Id, ["organization_id"] = email.OrganizationId, ["simulated"] = "true" };
+            var details = new Dictionary<string, string> { ["simulated"] = "true" };
             if (kind == "bounced")
             {
                 details["bounce_type"] = "Permanent";
                 details["bounce_subtype"] = "General";
             }
 
-            yield return new ProviderEventReceived("sandbox", providerMessageId, kind, recipient, at, details);
+            yield return new ProviderEventReceived("sandbox", providerMessageId, kind, recipient, at, details, email.Id, $"{providerMessageId}:{kind}:{recipient}");
         }
     }
 }
