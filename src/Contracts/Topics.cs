@@ -24,7 +24,10 @@ public static class Topics
     /// <summary>Sending domains' lifecycle (domain.created, domain.verified…), the source of webhooks.</summary>
     public const string DomainEvents = "domain-events";
 
-    public static readonly IReadOnlyList<string> All = [EmailSend, EmailSendPriority, ProviderEvents, EmailEvents, DomainEvents];
+    /// <summary>Organization-wide decisions (sending paused by the reputation policy, reinstated).</summary>
+    public const string OrganizationEvents = "organization-events";
+
+    public static readonly IReadOnlyList<string> All = [EmailSend, EmailSendPriority, ProviderEvents, EmailEvents, DomainEvents, OrganizationEvents];
 
     /// <summary>
     /// Where a service's undeliverable messages go: one dead-letter topic per service, which

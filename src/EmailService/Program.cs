@@ -4,6 +4,7 @@ using Send.Contracts;
 using Send.EmailService.Apis;
 using Send.EmailService.Data;
 using Send.EmailService.Domains;
+using Send.EmailService.Feedback;
 using Send.EmailService.Sending;
 using Send.EmailService.Templates;
 
@@ -12,6 +13,7 @@ builder.AddSendService<WebApplicationBuilder, EmailDbContext>("emaildb", AppIds.
 builder.AddSendingWorker();
 builder.Services.AddTemplates();
 builder.AddDomains();
+builder.AddFeedback();
 // An email may carry 40 MB of attachments, which is about 54 MB once base64-encoded in JSON.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024);
 
@@ -21,7 +23,10 @@ app.MapEmailsApi();
 app.MapBatchApi();
 app.MapTemplatesApi();
 app.MapDomainsApi();
-app.MapSendingWorker(app.Services.GetRequiredService<MessagingApp>());
+app.MapSuppressionsApi();
+var messagingApp = app.Services.GetRequiredService<MessagingApp>();
+app.MapSendingWorker(messagingApp);
+app.MapFeedback(messagingApp);
 
 if (await app.RunSendCommandAsync<EmailDbContext>(args))
 {

@@ -75,8 +75,18 @@ public class EmailCluster : SendCluster
 
     public async Task AddSuppressionAsync(string email) =>
         await ExecuteAsync(DatabaseConnectionString("EmailService"),
-            "INSERT INTO suppressions (organization_id, email, reason, created_at) VALUES (@org, @email, 'bounce', now())",
-            ("org", await OrganizationIdAsync()), ("email", email));
+            "INSERT INTO suppressions (id, organization_id, email, reason, created_at) VALUES (@id, @org, @email, 'bounce', now())",
+            ("id", Ids.New("sup")), ("org", await OrganizationIdAsync()), ("email", email));
+
+    /// <summary>
+    /// Publishes an event as a service would, through EmailService's outbox (its relay puts it on
+    /// the topic), for events another service or a provider sends in production.
+    /// </summary>
+    public async Task PublishAsync<T>(string topic, T data) =>
+        await ExecuteAsync(DatabaseConnectionString("EmailService"),
+            "INSERT INTO outbox_messages (id, topic, type, payload, created_at, attempts) VALUES (@id, @topic, @type, @payload::jsonb, now(), 0)",
+            ("id", Guid.CreateVersion7()), ("topic", topic), ("type", Send.Contracts.EventContracts.TypeOf<T>()),
+            ("payload", System.Text.Json.JsonSerializer.Serialize(data, Send.Contracts.EventJson.Options)));
 
     public async Task<long> EmailCountAsync() =>
         (long)(await ScalarAsync(DatabaseConnectionString("EmailService"), "SELECT count(*) FROM emails"))!;

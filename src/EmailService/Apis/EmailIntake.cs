@@ -30,6 +30,7 @@ public sealed class EmailIntake(EmailDbContext db, TemplateStore templates, Time
     private readonly Dictionary<(string Id, int? Version), (RenderSource? Source, IDictionary<string, string[]>? Refusal)> _templates = [];
     private Dictionary<string, SenderDomain> _domains = [];
     private HashSet<string> _suppressed = [];
+    private SendingPause? _pause;
 
     public async Task LoadAsync(IEnumerable<SendEmailRequest?> requests, CancellationToken cancellationToken)
     {
@@ -41,10 +42,12 @@ public sealed class EmailIntake(EmailDbContext db, TemplateStore templates, Time
             .Select(BareAddress)
             .Distinct()
             .ToList();
+        var now = clock.GetUtcNow();
         _suppressed = [.. await db.Suppressions.AsNoTracking()
-            .Where(s => s.OrganizationId == organizationId && recipients.Contains(s.Email))
+            .Where(s => s.OrganizationId == organizationId && recipients.Contains(s.Email) && (s.KeepUntil == null || s.KeepUntil > now))
             .Select(s => s.Email)
             .ToListAsync(cancellationToken)];
+        _pause = caller.IsTest ? null : await db.SendingPauses.AsNoTracking().FirstOrDefaultAsync(p => p.OrganizationId == organizationId && p.Paused, cancellationToken);
         foreach (var reference in requests.Select(r => r?.Template).OfType<TemplateRequest>().Where(t => !string.IsNullOrWhiteSpace(t.Id)).Select(t => (t.Id!, t.Version)).Distinct())
         {
             _templates[reference] = await LoadTemplateAsync(reference.Item1, reference.Version, cancellationToken);
@@ -70,6 +73,13 @@ public sealed class EmailIntake(EmailDbContext db, TemplateStore templates, Time
     /// <summary>The email to store, or why not. Call <see cref="LoadAsync"/> first.</summary>
     public (Email? Email, Refusal? Refusal) Prepare(SendEmailRequest? request)
     {
+        // A paused organization's live sends are refused before anything else (test keys deliver nothing, so they go on).
+        if (_pause is not null)
+        {
+            return (null, new Refusal(StatusCodes.Status403Forbidden, ProblemNames.SendingPaused,
+                $"Sending is paused for your organization: {_pause.Reason} Test keys still work; contact support to be reinstated."));
+        }
+
         // A template may carry the sender and reply-to the request leaves out (as Resend's do).
         if (request?.Template?.Id is { } templateId && _templates.GetValueOrDefault((templateId, request.Template.Version)).Source?.Template is { } named)
         {
@@ -125,6 +135,7 @@ public sealed class EmailIntake(EmailDbContext db, TemplateStore templates, Time
             {
                 db.Emails.Add(email);
                 db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = email.Status, OccurredAt = email.CreatedAt });
+                LifecycleEvents.AnnounceAccepted(db, email);
                 if (email.Status == EmailStatus.Queued)
                 {
                     SendQueueEvents.Announce(db, email, email.CreatedAt);

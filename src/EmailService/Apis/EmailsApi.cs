@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Send.BuildingBlocks.Data;
 using Send.BuildingBlocks.Paging;
 using Send.EmailService.Data;
 using Send.EmailService.Model;
+using Send.EmailService.Sending;
 using Send.EmailService.Templates;
 using Send.ServiceDefaults.Errors;
 using Send.ServiceDefaults.Identity;
@@ -136,14 +138,24 @@ public static class EmailsApi
     public static async Task<Results<Ok<EmailReference>, ProblemHttpResult>> CancelEmail(string id, Caller caller, EmailDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        // Conditional on still being scheduled, so a cancel racing the scheduler's release loses cleanly.
-        var canceled = await db.Emails
-            .Where(e => e.Id == id && e.OrganizationId == caller.RequiredOrganizationId && e.Status == EmailStatus.Scheduled)
-            .ExecuteUpdateAsync(set => set.SetProperty(e => e.Status, EmailStatus.Canceled), cancellationToken);
-        if (canceled == 1)
+        var canceled = await db.InTransactionAsync(async token =>
         {
+            // Conditional on still being scheduled, so a cancel racing the scheduler's release loses cleanly.
+            var email = await db.Emails.FromSql($"SELECT * FROM emails WHERE id = {id} AND status = 'scheduled' FOR UPDATE")
+                .Where(e => e.OrganizationId == caller.RequiredOrganizationId).FirstOrDefaultAsync(token);
+            if (email is null)
+            {
+                return false;
+            }
+
+            email.Status = EmailStatus.Canceled;
             db.Timeline.Add(new EmailTimelineEntry { EmailId = id, Status = EmailStatus.Canceled, OccurredAt = now });
-            await db.SaveChangesAsync(cancellationToken);
+            LifecycleEvents.Announce(db, email, EmailStatus.Canceled, now, now);
+            await db.SaveChangesAsync(token);
+            return true;
+        }, cancellationToken);
+        if (canceled)
+        {
             return TypedResults.Ok(new EmailReference(id));
         }
 

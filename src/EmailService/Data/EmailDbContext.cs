@@ -13,6 +13,8 @@ public sealed class EmailDbContext(DbContextOptions<EmailDbContext> options) : D
     public DbSet<EmailTimelineEntry> Timeline => Set<EmailTimelineEntry>();
     public DbSet<SenderDomain> Domains => Set<SenderDomain>();
     public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<SoftBounce> SoftBounces => Set<SoftBounce>();
+    public DbSet<SendingPause> SendingPauses => Set<SendingPause>();
     public DbSet<Template> Templates => Set<Template>();
     public DbSet<TemplateVersion> TemplateVersions => Set<TemplateVersion>();
 
@@ -33,6 +35,7 @@ public sealed class EmailDbContext(DbContextOptions<EmailDbContext> options) : D
             // The scheduler only looks at what is still waiting for its time.
             e.HasIndex(x => x.ScheduledAt).HasFilter("status = 'scheduled'");
             e.HasIndex(x => x.Recipients).HasMethod("gin");
+            e.HasIndex(x => x.ProviderMessageId).HasFilter("provider_message_id IS NOT NULL");
             e.HasMany(x => x.Attachments).WithOne().HasForeignKey(a => a.EmailId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<EmailAttachment>().ToTable("email_attachments");
@@ -89,6 +92,19 @@ public sealed class EmailDbContext(DbContextOptions<EmailDbContext> options) : D
         {
             e.ToTable("suppressions");
             e.HasKey(x => new { x.OrganizationId, x.Email });
+            e.Property(x => x.Id).IsRequired();
+            e.HasIndex(x => x.Id).IsUnique();
+            e.HasIndex(x => new { x.OrganizationId, x.Id });
+        });
+        modelBuilder.Entity<SoftBounce>(e =>
+        {
+            e.ToTable("soft_bounces");
+            e.HasKey(x => new { x.OrganizationId, x.Email });
+        });
+        modelBuilder.Entity<SendingPause>(e =>
+        {
+            e.ToTable("sending_pauses");
+            e.HasKey(x => x.OrganizationId);
         });
     }
 

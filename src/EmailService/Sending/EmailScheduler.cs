@@ -68,6 +68,11 @@ public sealed class EmailScheduler(IServiceScopeFactory scopes, TimeProvider clo
             var emails = await select(db, now).ToListAsync(token);
             foreach (var email in emails)
             {
+                if (email.Status == EmailStatus.Scheduled)
+                {
+                    LifecycleEvents.Announce(db, email, EmailStatus.Queued, now, now);
+                }
+
                 email.Status = EmailStatus.Queued;
                 email.LeaseOwner = null;
                 email.LeasedUntil = null;

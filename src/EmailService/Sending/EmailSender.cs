@@ -111,8 +111,7 @@ public sealed class EmailSender(
                 .SetProperty(e => e.LeasedUntil, (DateTimeOffset?)null), token);
             AddFailedAttempts(email);
             db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = status, OccurredAt = now, Detail = error ?? $"{provider}: {providerMessageId}" });
-            db.Enqueue(Topics.EmailEvents, new EmailLifecycleEvent(email.OrganizationId, email.Id, $"email.{status}", now, email.From, email.To, email.Subject,
-                error is null ? null : new Dictionary<string, string> { ["reason"] = error }), now);
+            LifecycleEvents.Announce(db, email, status, now, now, error is null ? null : new Dictionary<string, string> { ["reason"] = error, ["provider"] = provider });
             if (email.Test && status == EmailStatus.Sent)
             {
                 foreach (var simulated in SandboxSimulator.Events(email, providerMessageId ?? "", now))

@@ -29,6 +29,9 @@ public static class ProblemNames
     /// <summary>The from address's domain is not a verified domain of the organization (Resend answers 403 here too).</summary>
     public const string InvalidFromAddress = "invalid_from_address";
 
+    /// <summary>The organization's reputation policy paused its sending (a bounce or complaint rate too high).</summary>
+    public const string SendingPaused = "sending_paused";
+
     /// <summary>A request that reached a service without a valid identity from the Gateway.</summary>
     public const string MissingInternalIdentity = "missing_internal_identity";
 

@@ -302,6 +302,10 @@ namespace Send.EmailService.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_emails");
 
+                    b.HasIndex("ProviderMessageId")
+                        .HasDatabaseName("ix_emails_provider_message_id")
+                        .HasFilter("provider_message_id IS NOT NULL");
+
                     b.HasIndex("Recipients")
                         .HasDatabaseName("ix_emails_recipients");
 
@@ -533,6 +537,58 @@ namespace Send.EmailService.Data.Migrations
                     b.ToTable("domains", (string)null);
                 });
 
+            modelBuilder.Entity("Send.EmailService.Model.SendingPause", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasColumnType("text")
+                        .HasColumnName("organization_id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("boolean")
+                        .HasColumnName("paused");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.HasKey("OrganizationId")
+                        .HasName("pk_sending_pauses");
+
+                    b.ToTable("sending_pauses", (string)null);
+                });
+
+            modelBuilder.Entity("Send.EmailService.Model.SoftBounce", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasColumnType("text")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Email")
+                        .HasColumnType("text")
+                        .HasColumnName("email");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<DateTimeOffset>("FirstAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_at");
+
+                    b.Property<DateTimeOffset>("LastAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_at");
+
+                    b.HasKey("OrganizationId", "Email")
+                        .HasName("pk_soft_bounces");
+
+                    b.ToTable("soft_bounces", (string)null);
+                });
+
             modelBuilder.Entity("Send.EmailService.Model.Suppression", b =>
                 {
                     b.Property<string>("OrganizationId")
@@ -547,13 +603,37 @@ namespace Send.EmailService.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Detail")
+                        .HasColumnType("text")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("Id")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("KeepUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("keep_until");
+
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("reason");
 
+                    b.Property<string>("SourceEmailId")
+                        .HasColumnType("text")
+                        .HasColumnName("source_email_id");
+
                     b.HasKey("OrganizationId", "Email")
                         .HasName("pk_suppressions");
+
+                    b.HasIndex("Id")
+                        .IsUnique()
+                        .HasDatabaseName("ix_suppressions_id");
+
+                    b.HasIndex("OrganizationId", "Id")
+                        .HasDatabaseName("ix_suppressions_organization_id_id");
 
                     b.ToTable("suppressions", (string)null);
                 });

@@ -19,6 +19,12 @@ public static class SandboxSimulator
         ["delivered"] = "delivered", ["bounced"] = "bounced", ["complained"] = "complained",
     };
 
+    public static bool IsSimulated(string address)
+    {
+        var separator = address.LastIndexOf('@');
+        return separator > 0 && Domains.Contains(address[(separator + 1)..]);
+    }
+
     public static IEnumerable<ProviderEventReceived> Events(Email email, string providerMessageId, DateTimeOffset at)
     {
         foreach (var recipient in email.Recipients)
