@@ -10,6 +10,14 @@ public static class SendingEndpoints
 {
     public static IEndpointRouteBuilder MapSendingWorker(this IEndpointRouteBuilder app, MessagingApp messagingApp)
     {
+        // Without the subscriptions /dapr/subscribe does not list the send topics, so neither
+        // daprd nor the local transport hands this process any send.
+        var options = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(SendingOptions.SectionName).Get<SendingOptions>();
+        if (options?.Worker == false)
+        {
+            return app;
+        }
+
         app.MapPost("/events/email-send", Handle).WithSubscription(messagingApp, Topics.EmailSend);
         app.MapPost("/events/email-send-priority", Handle).WithSubscription(messagingApp, Topics.EmailSendPriority, highPriority: true);
         return app;

@@ -5,6 +5,13 @@ public sealed class SendingOptions
 {
     public const string SectionName = "Sending";
 
+    /// <summary>
+    /// Whether this process consumes the send queues. On Kubernetes the worker runs as its own
+    /// deployment so it scales apart from the API; the API deployment sets it to false so its pods
+    /// take no sends. Locally one process does both.
+    /// </summary>
+    public bool Worker { get; set; } = true;
+
     /// <summary>How long a worker holds an email while sending it; longer than an SMTP timeout.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -5,6 +5,7 @@ using Send.BuildingBlocks.Messaging.Subscribing;
 using Send.Contracts;
 using Send.TestSupport;
 using YamlDotNet.RepresentationModel;
+using static Send.TestSupport.Yaml;
 // Inside Send.BuildingBlocks.Tests, a bare `Components` would name this test's own namespace.
 using DaprComponents = Send.Contracts.Components;
 
@@ -17,12 +18,12 @@ namespace Send.BuildingBlocks.Tests.Components;
 /// </summary>
 public sealed partial class ComponentNamesTests
 {
-    /// <summary>The services that publish or subscribe; the Gateway does neither.</summary>
-    private static readonly string[] MessagingApps = [AppIds.KeyService, AppIds.EmailService, AppIds.EventService, AppIds.WebhookService];
+    /// <summary>The services that publish or subscribe (the email worker's sidecar among them); the Gateway does neither.</summary>
+    private static readonly string[] MessagingApps = [AppIds.KeyService, AppIds.EmailService, AppIds.EmailWorker, AppIds.EventService, AppIds.WebhookService];
 
     private static readonly DeliveryOptions Delivery = new();
 
-    private static readonly IReadOnlyList<Resource> Resources = Resource.LoadAll();
+    private static readonly IReadOnlyList<DaprResource> Resources = DaprResource.LoadComponentsFolder();
 
     [Fact]
     public void Pub_sub_and_state_store_components_carry_the_names_the_code_uses()
@@ -193,12 +194,12 @@ public sealed partial class ComponentNamesTests
         }
     }
 
-    private static IEnumerable<Resource> ComponentsOfType(string typePrefix) =>
+    private static IEnumerable<DaprResource> ComponentsOfType(string typePrefix) =>
         Resources.Where(r => r.Kind == "Component" && r.Type?.StartsWith(typePrefix, StringComparison.Ordinal) == true);
 
-    private static IEnumerable<Resource> PubSubComponents() => ComponentsOfType("pubsub.");
+    private static IEnumerable<DaprResource> PubSubComponents() => ComponentsOfType("pubsub.");
 
-    private static Resource Resiliency()
+    private static DaprResource Resiliency()
     {
         var all = Resources.Where(r => r.Kind == "Resiliency").ToList();
         Assert.True(all.Count == 1, $"components/ holds {all.Count} Resiliency resources; keep exactly one (resiliency.yaml).");
@@ -248,53 +249,4 @@ public sealed partial class ComponentNamesTests
 
     [GeneratedRegex(@"(\d+(?:\.\d+)?)(ms|s|m|h)")]
     private static partial Regex DurationPart();
-
-    private static YamlNode? Find(YamlNode? node, params string[] path) =>
-        path.Aggregate(node, (current, key) =>
-            current is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child : null);
-
-    private static string Text(YamlNode? node, params string[] path) =>
-        (Find(node, path) as YamlScalarNode)?.Value ?? "";
-
-    private static IEnumerable<(string Key, YamlNode Value)> Entries(YamlNode node, params string[] path) =>
-        Find(node, path) is YamlMappingNode mapping ? mapping.Children.Select(c => (Text(c.Key), c.Value)) : [];
-
-    /// <summary>One YAML document of components/: a Component, Configuration, Resiliency…</summary>
-    private sealed record Resource(string File, YamlMappingNode Root)
-    {
-        public string Kind => Text(Root, "kind");
-
-        public string Name => Text(Root, "metadata", "name");
-
-        public string? Type => (Find(Root, "spec", "type") as YamlScalarNode)?.Value;
-
-        public IReadOnlyList<string> Scopes =>
-            Find(Root, "scopes") is YamlSequenceNode scopes ? scopes.Children.Select(s => Text(s)).ToList() : [];
-
-        /// <summary>The plain value of a component's <c>spec.metadata</c> entry, null when absent or a secret reference.</summary>
-        public string? Metadata(string name) =>
-            (Find(Root, "spec", "metadata") as YamlSequenceNode)?.Children.OfType<YamlMappingNode>()
-                .Where(entry => Text(entry, "name") == name)
-                .Select(entry => (Find(entry, "value") as YamlScalarNode)?.Value)
-                .FirstOrDefault();
-
-        public static List<Resource> LoadAll()
-        {
-            var folder = Path.Combine(Repository.Root, "components");
-            return Directory.EnumerateFiles(folder, "*.yaml").Concat(Directory.EnumerateFiles(folder, "*.yml"))
-                .Order(StringComparer.Ordinal)
-                .SelectMany(path =>
-                {
-                    var stream = new YamlStream();
-                    using (var reader = new StreamReader(path))
-                    {
-                        stream.Load(reader);
-                    }
-
-                    return stream.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>()
-                        .Select(root => new Resource(Path.Combine("components", Path.GetFileName(path)), root));
-                })
-                .ToList();
-        }
-    }
 }
