@@ -1,14 +1,19 @@
 using Send.BuildingBlocks.Hosting;
-using Send.EventService.Data;
+using Send.BuildingBlocks.Messaging.Subscribing;
 using Send.Contracts;
+using Send.EventService.Analytics;
+using Send.EventService.Data;
+using Send.EventService.Reputation;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSendService<WebApplicationBuilder, EventsDbContext>("eventsdb", AppIds.EventService);
+builder.AddAnalytics();
 
 var app = builder.Build();
 app.UseSendService<EventsDbContext>();
+app.MapAnalytics(app.Services.GetRequiredService<MessagingApp>());
 
-if (await app.RunSendCommandAsync<EventsDbContext>(args))
+if (await app.RunSendCommandAsync<EventsDbContext>(args) || await app.RunReputationCommandAsync(args, Console.Out))
 {
     return;
 }

@@ -101,6 +101,38 @@ public class SendCluster : IAsyncLifetime
         return restarted;
     }
 
+    /// <summary>
+    /// Runs one of a service's operator commands (<c>dotnet Send.EventService.dll reputation …</c>)
+    /// with the service's own settings, as <c>kubectl exec</c> would, and returns what it printed.
+    /// </summary>
+    public async Task<string> RunCommandAsync(string folder, params string[] args)
+    {
+        var dll = Repository.ServiceDll(folder);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll), RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in _environments[folder])
+        {
+            start.Environment[key] = value;
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0
+            ? await output
+            : throw new InvalidOperationException($"{folder} {string.Join(' ', args)} exited with {process.ExitCode}: {await errors}{await output}");
+    }
+
     /// <summary>Settings a cluster adds to one service (a mail server for EmailService, say).</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> ServiceEnvironment(string folder) => [];
 

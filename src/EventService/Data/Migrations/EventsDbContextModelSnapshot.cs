@@ -154,6 +154,265 @@ namespace Send.EventService.Data.Migrations
 
                     b.ToTable("processed_events", (string)null);
                 });
+
+            modelBuilder.Entity("Send.EventService.Model.AnalyticsRollup", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasColumnType("text")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Granularity")
+                        .HasColumnType("text")
+                        .HasColumnName("granularity");
+
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket_start");
+
+                    b.Property<long>("Bounced")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("bounced")
+                        .HasDefaultValueSql("0");
+
+                    b.Property<long>("Clicked")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("clicked")
+                        .HasDefaultValueSql("0");
+
+                    b.Property<long>("Complained")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("complained")
+                        .HasDefaultValueSql("0");
+
+                    b.Property<long>("Delivered")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("delivered")
+                        .HasDefaultValueSql("0");
+
+                    b.Property<long>("DeliveryDelayed")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("delivery_delayed")
+                        .HasDefaultValueSql("0");
+
+                    b.Property<long>("Failed")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("failed")
+                        .HasDefaultValueSql("0");
+
+                    b.Property<long>("HardBounced")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("hard_bounced")
+                        .HasDefaultValueSql("0");
+
+                    b.Property<long>("Opened")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("opened")
+                        .HasDefaultValueSql("0");
+
+                    b.Property<long>("Sent")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sent")
+                        .HasDefaultValueSql("0");
+
+                    b.Property<long>("Suppressed")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("suppressed")
+                        .HasDefaultValueSql("0");
+
+                    b.Property<long>("UniqueClicks")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("unique_clicks")
+                        .HasDefaultValueSql("0");
+
+                    b.Property<long>("UniqueOpens")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("unique_opens")
+                        .HasDefaultValueSql("0");
+
+                    b.HasKey("OrganizationId", "Granularity", "BucketStart")
+                        .HasName("pk_analytics_rollups");
+
+                    b.ToTable("analytics_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("Send.EventService.Model.EmailEngagement", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasColumnType("text")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("EmailId")
+                        .HasColumnType("text")
+                        .HasColumnName("email_id");
+
+                    b.Property<DateTimeOffset?>("FirstClickedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_clicked_at");
+
+                    b.Property<DateTimeOffset?>("FirstOpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_opened_at");
+
+                    b.HasKey("OrganizationId", "EmailId")
+                        .HasName("pk_email_engagement");
+
+                    b.ToTable("email_engagement", (string)null);
+                });
+
+            modelBuilder.Entity("Send.EventService.Model.EmailEventRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("details");
+
+                    b.Property<string>("EmailId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("email_id");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Recipient")
+                        .HasColumnType("text")
+                        .HasColumnName("recipient");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_email_events");
+
+                    b.HasIndex("OrganizationId", "EmailId")
+                        .HasDatabaseName("ix_email_events_organization_id_email_id");
+
+                    b.HasIndex("OrganizationId", "Id")
+                        .HasDatabaseName("ix_email_events_organization_id_id");
+
+                    b.ToTable("email_events", (string)null);
+                });
+
+            modelBuilder.Entity("Send.EventService.Model.ReputationFinding", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("OrganizationId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("severity");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("double precision")
+                        .HasColumnName("threshold");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.Property<long>("Volume")
+                        .HasColumnType("bigint")
+                        .HasColumnName("volume");
+
+                    b.Property<TimeSpan>("Window")
+                        .HasColumnType("interval")
+                        .HasColumnName("window");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reputation_findings");
+
+                    b.HasIndex("OrganizationId", "CreatedAt")
+                        .HasDatabaseName("ix_reputation_findings_organization_id_created_at");
+
+                    b.ToTable("reputation_findings", (string)null);
+                });
+
+            modelBuilder.Entity("Send.EventService.Model.ReputationPolicy", b =>
+                {
+                    b.Property<string>("OrganizationId")
+                        .HasColumnType("text")
+                        .HasColumnName("organization_id");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("boolean")
+                        .HasColumnName("paused");
+
+                    b.Property<DateTimeOffset?>("PausedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paused_at");
+
+                    b.Property<string>("PausedReason")
+                        .HasColumnType("text")
+                        .HasColumnName("paused_reason");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("policy");
+
+                    b.Property<DateTimeOffset?>("ReinstatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reinstated_at");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("OrganizationId")
+                        .HasName("pk_reputation_policies");
+
+                    b.ToTable("reputation_policies", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }
