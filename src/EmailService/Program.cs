@@ -1,4 +1,5 @@
 using Send.BuildingBlocks.Hosting;
+using Send.BuildingBlocks.Outbound;
 using Send.BuildingBlocks.Messaging.Subscribing;
 using Send.Contracts;
 using Send.EmailService.Apis;
@@ -14,6 +15,8 @@ builder.AddSendingWorker();
 builder.Services.AddTemplates();
 builder.AddDomains();
 builder.AddFeedback();
+builder.Services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section);
+builder.Services.AddSingleton<RemoteAttachments>();
 // An email may carry 40 MB of attachments, which is about 54 MB once base64-encoded in JSON.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64L * 1024 * 1024);
 

@@ -41,6 +41,9 @@ public class EmailCluster : SendCluster
             new("Domains__MaxPendingBackoff", "00:00:02"),
             new("Domains__RecheckInterval", "00:00:02"),
             new("Domains__DnsTimeout", "00:00:02"),
+            // Attachment URLs may reach the tests' file server on 127.0.0.2, and nothing else private.
+            new("Outbound__AllowedAddresses__0", "127.0.0.2"),
+            new("Outbound__Timeout", "00:00:05"),
         ]);
 
     /// <summary>More EmailService settings for a cluster built on this one (providers, say).</summary>

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Send.TestSupport;
 
 namespace Send.EmailService.Tests;
@@ -89,6 +92,53 @@ public sealed class SendingTests(EmailCluster cluster) : IClassFixture<EmailClus
         await Eventually.Until(() => admin.GetFromJsonAsync<JsonElement>($"/v1/emails/{id}"),
             e => e.GetProperty("last_event").GetString() == "sent", Patience, "the sandbox send");
         Assert.DoesNotContain(await cluster.Mail.MessagesAsync(), m => m.Subject == subject);
+    }
+
+    [Fact]
+    public async Task An_attachment_given_by_URL_is_fetched_and_delivered_and_one_that_fails_or_leads_to_a_refused_address_is_named()
+    {
+        // A file server on 127.0.0.2 (which EmailCluster allows) and 127.0.0.1 (which nothing allows).
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.2:{port}", $"http://127.0.0.1:{port}");
+        await using var files = builder.Build();
+        files.MapGet("/terms.pdf", () => Results.Bytes(Pdf, "application/pdf"));
+        files.MapGet("/to-loopback", () => Results.Redirect($"http://127.0.0.1:{port}/terms.pdf"));
+        await files.StartAsync();
+        using var api = cluster.CreateAuthenticatedClient();
+        await cluster.AddDomainAsync("by-url.test");
+
+        var subject = $"By URL {Guid.NewGuid():N}";
+        var (accepted, body) = await HttpJson.SendAsync(api, HttpMethod.Post, "/v1/emails", new
+        {
+            from = "shop@by-url.test", to = "url@example.com", subject, text = "attached",
+            attachments = new[] { new { filename = "terms.pdf", path = $"http://127.0.0.2:{port}/terms.pdf" } },
+        });
+        Assert.True(accepted.StatusCode == HttpStatusCode.OK, body.ToString());
+        var received = await Eventually.Until(cluster.Mail.MessagesAsync, m => m.Any(x => x.Subject == subject), Patience, "the email with the fetched attachment");
+        var message = await cluster.Mail.RawAsync(received.Single(m => m.Subject == subject).Id);
+        var attachment = Assert.IsType<MimeKit.MimePart>(Assert.Single(message.Attachments));
+        Assert.Equal(("terms.pdf", "application/pdf"), (attachment.FileName, attachment.ContentType.MimeType));
+        Assert.Equal(Pdf, Content(attachment));
+
+        // A missing file, a redirect to a refused address, a refused address: each named, nothing stored.
+        var before = await cluster.EmailCountAsync();
+        var (refused, problem) = await HttpJson.SendAsync(api, HttpMethod.Post, "/v1/emails", new
+        {
+            from = "shop@by-url.test", to = "url@example.com", subject, text = "attached",
+            attachments = new[]
+            {
+                new { filename = "a.pdf", path = $"http://127.0.0.2:{port}/missing.pdf" },
+                new { filename = "b.pdf", path = $"http://127.0.0.2:{port}/to-loopback" },
+                new { filename = "c.pdf", path = $"http://127.0.0.1:{port}/terms.pdf" },
+            },
+        });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var errors = problem.GetProperty("errors");
+        Assert.Contains("404", errors.GetProperty("attachments[0].path")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1 is not a public internet address", errors.GetProperty("attachments[1].path")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1 is not a public internet address", errors.GetProperty("attachments[2].path")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await cluster.EmailCountAsync());
     }
 
     [Fact]

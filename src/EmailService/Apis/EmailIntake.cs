@@ -25,12 +25,13 @@ public sealed record Refusal(int Status, string Name, string Message, IDictionar
 /// of its organization, a domain-restricted key only from its domain), and suppressed
 /// recipients. What the checks need from the database is loaded once per request, not per email.
 /// </summary>
-public sealed class EmailIntake(EmailDbContext db, TemplateStore templates, TimeProvider clock, Caller caller)
+public sealed class EmailIntake(EmailDbContext db, TemplateStore templates, TimeProvider clock, Caller caller, RemoteAttachments remoteAttachments)
 {
     private readonly Dictionary<(string Id, int? Version), (RenderSource? Source, IDictionary<string, string[]>? Refusal)> _templates = [];
     private Dictionary<string, SenderDomain> _domains = [];
     private HashSet<string> _suppressed = [];
     private SendingPause? _pause;
+    private IReadOnlyDictionary<string, RemoteFile> _remote = new Dictionary<string, RemoteFile>();
 
     public async Task LoadAsync(IEnumerable<SendEmailRequest?> requests, CancellationToken cancellationToken)
     {
@@ -47,6 +48,12 @@ public sealed class EmailIntake(EmailDbContext db, TemplateStore templates, Time
             .Where(s => s.OrganizationId == organizationId && recipients.Contains(s.Email) && (s.KeepUntil == null || s.KeepUntil > now))
             .Select(s => s.Email)
             .ToListAsync(cancellationToken)];
+        var urls = requests.SelectMany(r => r?.Attachments ?? []).Where(a => a?.Path is not null && a.Content is null).Select(a => a!.Path!).ToList();
+        if (urls.Count > 0)
+        {
+            _remote = await remoteAttachments.FetchAsync(urls, cancellationToken);
+        }
+
         _pause = caller.IsTest ? null : await db.SendingPauses.AsNoTracking().FirstOrDefaultAsync(p => p.OrganizationId == organizationId && p.Paused, cancellationToken);
         foreach (var reference in requests.Select(r => r?.Template).OfType<TemplateRequest>().Where(t => !string.IsNullOrWhiteSpace(t.Id)).Select(t => (t.Id!, t.Version)).Distinct())
         {
@@ -90,7 +97,7 @@ public sealed class EmailIntake(EmailDbContext db, TemplateStore templates, Time
             };
         }
 
-        var rules = new EmailRules(clock);
+        var rules = new EmailRules(clock, _remote);
         var accepted = request is null ? null : rules.Check(request);
         if (accepted is null)
         {

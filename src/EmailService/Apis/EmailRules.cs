@@ -33,7 +33,8 @@ public sealed record AcceptedAttachment(string Filename, string ContentType, str
 /// Checks an email request field by field, so one answer names every problem (as
 /// <c>to[2]</c>, <c>attachments[0].content</c>…). Nothing here touches the database.
 /// </summary>
-public sealed partial class EmailRules(TimeProvider clock)
+/// <param name="remote">Attachments given by URL, fetched beforehand (<see cref="RemoteAttachments"/>).</param>
+public sealed partial class EmailRules(TimeProvider clock, IReadOnlyDictionary<string, RemoteFile>? remote = null)
 {
     public const int MaxRecipients = 50;
     public const long MaxTotalBytes = 40L * 1024 * 1024;
@@ -250,10 +251,22 @@ public sealed partial class EmailRules(TimeProvider clock)
             }
 
             byte[]? content = null;
-            if (attachment.Path is not null)
+            string? fetchedType = null;
+            if (attachment.Path is not null && attachment.Content is not null)
             {
-                Add($"{field}.path", "Fetching attachments from a URL is not supported yet; send the file as base64 in content.");
+                Add($"{field}.path", "Give the file either as content (base64) or as path (a URL), not both.");
                 valid = false;
+            }
+            else if (attachment.Path is not null)
+            {
+                var fetched = remote?.GetValueOrDefault(attachment.Path) ?? new RemoteFile(null, null, "Was not fetched.");
+                if (fetched.Problem is { } problem)
+                {
+                    Add($"{field}.path", problem);
+                    valid = false;
+                }
+
+                (content, fetchedType) = (fetched.Content, fetched.ContentType);
             }
             else if (attachment.Content is null)
             {
@@ -273,7 +286,10 @@ public sealed partial class EmailRules(TimeProvider clock)
                 }
             }
 
-            var contentType = attachment.ContentType ?? (attachment.Filename is { } name ? MimeTypes.GetMimeType(name) : "application/octet-stream");
+            // A server's generic answer says less than the file's name does.
+            var contentType = attachment.ContentType
+                ?? (fetchedType is not null and not "application/octet-stream" ? fetchedType : null)
+                ?? (attachment.Filename is { } name ? MimeTypes.GetMimeType(name) : "application/octet-stream");
             if (!ContentType.TryParse(contentType, out var parsedType) || parsedType.MediaSubtype is null)
             {
                 Add($"{field}.content_type", "Not a valid media type (like image/png).");
