@@ -18,11 +18,18 @@ public static class AnalyticsSetup
     /// <summary>Every public email event, from EmailService's outbox, into the log, the rollups and the reputation check.</summary>
     public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder app, MessagingApp messagingApp)
     {
-        app.MapPost("/events/email-events", async (ReceivedEvent received, EmailLifecycleEvent data, EventRecorder recorder, CancellationToken cancellationToken) =>
+        app.MapPost("/events/email-events", async (BulkDelivery bulk, EventRecorder recorder, CancellationToken cancellationToken) =>
         {
-            await recorder.RecordAsync(received.Id, data, cancellationToken);
-            return SubscriptionResults.Success();
-        }).WithSubscription(messagingApp, Topics.EmailEvents);
+            // One transaction for the batch: it is recorded whole or retried whole (the inbox makes the retry exact).
+            await recorder.RecordAsync([.. bulk.Entries.Select(e => (e.EventId, e.Data<EmailLifecycleEvent>()))], cancellationToken);
+            var answers = new BulkAnswers();
+            foreach (var entry in bulk.Entries)
+            {
+                answers.Success(entry);
+            }
+
+            return answers.ToResult();
+        }).WithBulkSubscription(messagingApp, Topics.EmailEvents);
         app.MapAnalyticsApi();
         return app;
     }

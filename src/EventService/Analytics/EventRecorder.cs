@@ -10,47 +10,72 @@ using Send.EventService.Reputation;
 namespace Send.EventService.Analytics;
 
 /// <summary>
-/// Records each public email event once: the event log, the hourly and daily rollups (unique
-/// opens and clicks counted on an email's first), then the reputation check, all in the
-/// transaction that marks the event processed, so a redelivery counts nothing twice.
+/// Records public email events once: the event log, the hourly and daily rollups (unique opens
+/// and clicks counted on an email's first), then the reputation check, all in the transaction
+/// that marks the events processed, so a redelivery counts nothing twice. Events come in bulk
+/// (up to a hundred per delivery): the counters of a batch are summed first and each bucket is
+/// written once, which is what keeps analytics cheap next to sending.
 /// </summary>
 public sealed class EventRecorder(EventsDbContext db, ReputationMonitor reputation, TimeProvider clock)
 {
     public const string Consumer = "analytics";
 
-    public async Task RecordAsync(string eventId, EmailLifecycleEvent received, CancellationToken cancellationToken)
+    public async Task RecordAsync(IReadOnlyList<(string EventId, EmailLifecycleEvent Event)> batch, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         await db.InTransactionAsync(async token =>
         {
-            if (!await db.TryBeginAsync(Consumer, eventId, now, token))
+            var increments = new Dictionary<(string Organization, string Granularity, DateTimeOffset Bucket), Dictionary<string, long>>();
+            var checks = new HashSet<(string Organization, string Event)>();
+            foreach (var (eventId, received) in batch)
             {
-                return;
+                if (!await db.TryBeginAsync(Consumer, eventId, now, token))
+                {
+                    continue;
+                }
+
+                var details = received.Details ?? new Dictionary<string, string>();
+                db.EmailEvents.Add(new EmailEventRecord
+                {
+                    Id = Ids.New("evt"), OrganizationId = received.OrganizationId, EmailId = received.EmailId, Type = received.Event,
+                    OccurredAt = received.OccurredAt, Recipient = details.GetValueOrDefault("recipient"), Details = new Dictionary<string, string>(details),
+                });
+
+                var counters = RollupCounters.For(received.Event, details);
+                if (received.Event == "email.opened" && await FirstAsync(received, "first_opened_at", token))
+                {
+                    counters.Add("unique_opens");
+                }
+                else if (received.Event == "email.clicked" && await FirstAsync(received, "first_clicked_at", token))
+                {
+                    counters.Add("unique_clicks");
+                }
+
+                foreach (var granularity in new[] { AnalyticsRollup.Hour, AnalyticsRollup.Day })
+                {
+                    var key = (received.OrganizationId, granularity, RollupCounters.BucketStart(received.OccurredAt, granularity));
+                    var sums = increments.TryGetValue(key, out var existing) ? existing : increments[key] = [];
+                    foreach (var counter in counters)
+                    {
+                        sums[counter] = sums.GetValueOrDefault(counter) + 1;
+                    }
+                }
+
+                if (counters.Count > 0)
+                {
+                    checks.Add((received.OrganizationId, received.Event));
+                }
             }
 
-            var details = received.Details ?? new Dictionary<string, string>();
-            db.EmailEvents.Add(new EmailEventRecord
-            {
-                Id = Ids.New("evt"), OrganizationId = received.OrganizationId, EmailId = received.EmailId, Type = received.Event,
-                OccurredAt = received.OccurredAt, Recipient = details.GetValueOrDefault("recipient"), Details = new Dictionary<string, string>(details),
-            });
             await db.SaveChangesAsync(token);
-
-            var counters = RollupCounters.For(received.Event, details);
-            if (received.Event == "email.opened" && await FirstAsync(received, "first_opened_at", token))
+            foreach (var ((organization, granularity, bucket), sums) in increments.Where(i => i.Value.Count > 0))
             {
-                counters.Add("unique_opens");
-            }
-            else if (received.Event == "email.clicked" && await FirstAsync(received, "first_clicked_at", token))
-            {
-                counters.Add("unique_clicks");
+                await AddAsync(organization, granularity, bucket, sums, token);
             }
 
-            if (counters.Count > 0)
+            foreach (var (organization, eventType) in checks)
             {
-                await AddAsync(received.OrganizationId, AnalyticsRollup.Hour, received.OccurredAt, counters, token);
-                await AddAsync(received.OrganizationId, AnalyticsRollup.Day, received.OccurredAt, counters, token);
-                await reputation.CheckAsync(received.OrganizationId, received.Event, now, token);
+                await reputation.CheckAsync(organization, eventType, now, token);
             }
         }, cancellationToken);
     }
@@ -65,16 +90,18 @@ public sealed class EventRecorder(EventsDbContext db, ReputationMonitor reputati
         return await db.Database.ExecuteSqlRawAsync(sql, [received.OrganizationId, received.EmailId, received.OccurredAt], cancellationToken) == 1;
     }
 
-    private async Task AddAsync(string organizationId, string granularity, DateTimeOffset at, List<string> columns, CancellationToken cancellationToken)
+    private async Task AddAsync(string organizationId, string granularity, DateTimeOffset bucket, Dictionary<string, long> sums, CancellationToken cancellationToken)
     {
+        // Column names come from RollupCounters' constants only; every value is a parameter.
+        var columns = sums.Keys.ToList();
         var names = string.Join(", ", columns);
-        var ones = string.Join(", ", columns.Select(_ => "1"));
-        var increments = string.Join(", ", columns.Select(c => $"{c} = analytics_rollups.{c} + 1"));
-        // Column names come from RollupCounters' constants only; values are parameters.
+        var values = string.Join(", ", columns.Select((_, i) => $"@p{i + 3}"));
+        var increments = string.Join(", ", columns.Select(c => $"{c} = analytics_rollups.{c} + excluded.{c}"));
         var sql = $"""
-            INSERT INTO analytics_rollups (organization_id, granularity, bucket_start, {names}) VALUES (@p0, @p1, @p2, {ones})
+            INSERT INTO analytics_rollups (organization_id, granularity, bucket_start, {names}) VALUES (@p0, @p1, @p2, {values})
             ON CONFLICT (organization_id, granularity, bucket_start) DO UPDATE SET {increments}
             """;
-        await db.Database.ExecuteSqlRawAsync(sql, [organizationId, granularity, RollupCounters.BucketStart(at, granularity)], cancellationToken);
+        object[] parameters = [organizationId, granularity, bucket, .. columns.Select(c => (object)sums[c])];
+        await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken);
     }
 }
