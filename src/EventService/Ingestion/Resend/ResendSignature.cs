@@ -23,19 +23,42 @@ public sealed class ResendSignature(IOptions<ResendOptions> options)
             throw new InvalidOperationException("Resend webhooks are not configured.");
         }
 
-        try
+        // StandardWebhooks 1.1.2 never tries the last of several space-separated signatures (its
+        // loop ends when no space follows), which is exactly Resend's header during a secret
+        // rotation; so each signature is offered to it on its own.
+        var signatures = headers[SignatureHeader].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var reason = $"the {SignatureHeader} header is missing";
+        foreach (var signature in signatures)
         {
-            _webhook.Verify(body, headers);
+            var single = new HeaderDictionary
+            {
+                [IdHeader] = headers[IdHeader],
+                [TimestampHeader] = headers[TimestampHeader],
+                [SignatureHeader] = signature,
+            };
+            try
+            {
+                _webhook.Verify(body, single);
+                return;
+            }
+            catch (WebhookVerificationException ex)
+            {
+                reason = ex.Message;
+            }
+            catch (FormatException)
+            {
+                reason = "the headers are malformed";
+            }
         }
-        catch (WebhookVerificationException ex)
-        {
-            throw ProviderPayloadException.BadSignature($"The Svix signature does not verify: {ex.Message}.");
-        }
-        catch (FormatException)
-        {
-            throw ProviderPayloadException.BadSignature("The Svix signature headers are malformed.");
-        }
+
+        throw ProviderPayloadException.BadSignature($"The Svix signature does not verify: {reason}.");
     }
+
+    private static string IdHeader => WebhookConfigurationOptions.Svix.IdHeaderKey;
+
+    private static string TimestampHeader => WebhookConfigurationOptions.Svix.TimestampHeaderKey;
+
+    private static string SignatureHeader => WebhookConfigurationOptions.Svix.SignatureHeaderKey;
 
     private static StandardWebhook? Create(string? secret)
     {

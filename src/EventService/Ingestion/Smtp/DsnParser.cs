@@ -131,7 +131,8 @@ public static class DsnParser
         return address.Contains('@', StringComparison.Ordinal) ? address : null;
     }
 
-    private static string Unfold(string value) => string.Join(' ', value.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()));
+    /// <summary>A folded Diagnostic-Code keeps its continuation indent once unfolded; one space is what was meant.</summary>
+    private static string Unfold(string value) => string.Join(' ', value.Split([' ', '\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
 
     private static DateTimeOffset? Date(string? value) =>
         value is null ? null
