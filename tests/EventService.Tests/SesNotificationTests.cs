@@ -187,6 +187,13 @@ public sealed class SesNotificationTests(EventCluster cluster)
     }
 
     [Fact]
+    public async Task A_body_larger_than_any_SNS_message_is_refused_unread()
+    {
+        using var response = await PostAsync(new string('x', 2 * 1024 * 1024));
+        await Callbacks.RefusedAsync(response, HttpStatusCode.RequestEntityTooLarge, "validation_error");
+    }
+
+    [Fact]
     public async Task A_signed_notification_that_is_not_an_SES_record_Send_knows_is_unprocessable()
     {
         var notificationId = Callbacks.NewId("sns");

@@ -37,8 +37,10 @@ public static class ProvidersApi
     /// <summary>SES notifications through an SNS HTTPS subscription, and SNS's subscription handshake.</summary>
     public static Task<Results<Ok<IngestAnswer>, ProblemHttpResult>> Ses(
         HttpRequest request, SnsSignatureVerifier signatures, SnsSubscriptions subscriptions, ProviderEventOutbox outbox,
-        ILogger<SnsMessage> logger, CancellationToken cancellationToken) =>
-        Ingest(logger, "SES", async () =>
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(ProvidersApi));
+        return Ingest(logger, "SES", async () =>
         {
             var message = SnsMessage.Parse(await ReadTextAsync(request, cancellationToken));
             await signatures.VerifyAsync(message, cancellationToken);
@@ -55,11 +57,13 @@ public static class ProvidersApi
                     return new IngestAnswer(await outbox.PublishAsync(events, cancellationToken), events.Count == 0 ? "Nothing to record for this event type." : null);
             }
         });
+    }
 
     /// <summary>Resend's webhooks, signed with Svix.</summary>
     public static async Task<Results<Ok<IngestAnswer>, ProblemHttpResult>> Resend(
-        HttpRequest request, ResendSignature signature, ProviderEventOutbox outbox, ILogger<ResendSignature> logger, CancellationToken cancellationToken)
+        HttpRequest request, ResendSignature signature, ProviderEventOutbox outbox, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var logger = loggers.CreateLogger(typeof(ProvidersApi));
         if (!signature.IsConfigured)
         {
             return Problems.NotFound("Resend webhooks are not enabled here (Providers:Resend:WebhookSecret is unset).");
@@ -76,9 +80,10 @@ public static class ProvidersApi
 
     /// <summary>Bounces (RFC 3464) piped by the MTA that receives mail for Send's return paths.</summary>
     public static async Task<Results<Ok<IngestAnswer>, ProblemHttpResult>> SmtpDsn(
-        HttpRequest request, IOptions<DsnOptions> options, ProviderEventOutbox outbox, TimeProvider clock, ILogger<DsnOptions> logger,
+        HttpRequest request, IOptions<DsnOptions> options, ProviderEventOutbox outbox, TimeProvider clock, ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
+        var logger = loggers.CreateLogger(typeof(ProvidersApi));
         if (options.Value.DsnSecret is not { Length: > 0 } secret)
         {
             return Problems.NotFound("SMTP bounce intake is not enabled here (Providers:Smtp:DsnSecret is unset).");
