@@ -173,13 +173,18 @@ public class SendCluster : IAsyncLifetime
         return token;
     }
 
-    /// <summary>Starts another Gateway replica wired to the same services.</summary>
-    public Task<ServiceProcess> StartGatewayAsync()
+    /// <summary>Starts another Gateway replica wired to the same services, with <paramref name="settings"/> on top.</summary>
+    public Task<ServiceProcess> StartGatewayAsync(IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var env = CommonEnvironment();
         foreach (var (folder, service) in _services)
         {
             env[$"services__{folder.ToLowerInvariant()}__http__0"] = service.BaseAddress.ToString().TrimEnd('/');
+        }
+
+        foreach (var (key, value) in settings ?? [])
+        {
+            env[key] = value;
         }
 
         return ServiceProcess.StartAsync("Gateway", env);

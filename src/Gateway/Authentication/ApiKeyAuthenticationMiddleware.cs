@@ -103,13 +103,21 @@ public sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, ApiKeyD
 
 public static class ApiKeyAuthenticationExtensions
 {
-    /// <summary>The Gateway's front door on every proxied route: who is calling, then how often.</summary>
+    /// <summary>
+    /// The Gateway's front door on every proxied route: who is calling, then how often. Routes
+    /// marked unauthenticated (<see cref="RouteAccess"/>) get a per-address limit instead.
+    /// </summary>
     public static IReverseProxyApplicationBuilder UseApiKeyAuthentication(this IReverseProxyApplicationBuilder proxy)
     {
+        var callbacks = proxy.ApplicationServices.GetRequiredService<CallbackRateLimiter>();
+        proxy.UseWhen(RouteAccess.IsAnonymous, anonymous => anonymous.Use(callbacks.InvokeAsync));
         if (FrontDoorSwitch.IsEnabled(proxy.ApplicationServices))
         {
-            proxy.UseMiddleware<ApiKeyAuthenticationMiddleware>();
-            proxy.UseMiddleware<RateLimitMiddleware>();
+            proxy.UseWhen(context => !RouteAccess.IsAnonymous(context), keyed =>
+            {
+                keyed.UseMiddleware<ApiKeyAuthenticationMiddleware>();
+                keyed.UseMiddleware<RateLimitMiddleware>();
+            });
         }
 
         return proxy;

@@ -34,6 +34,8 @@ internal static class Extensions
         builder.Services.AddSingleton<RedisQuotaStore>();
         builder.Services.AddSingleton<QuotaReservations>();
         builder.Services.AddSingleton<UsageRecorder>();
+        builder.Services.AddOptions<CallbackRateLimitOptions>().BindConfiguration(CallbackRateLimitOptions.Section);
+        builder.Services.AddSingleton<CallbackRateLimiter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
 
         builder.Services.AddHttpClient(ApiDocumentAggregator.HttpClientName);

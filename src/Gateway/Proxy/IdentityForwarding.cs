@@ -17,11 +17,12 @@ public static class IdentityForwarding
         // Services never need the secret itself; not forwarding it keeps it out of their logs.
         headers.Remove("Authorization");
 
-        var authenticated = context.HttpContext.Features.Get<AuthenticatedCaller>();
-        if (authenticated is not null)
+        var encodedCaller = context.HttpContext.Features.Get<AuthenticatedCaller>()?.EncodedCaller
+            ?? context.HttpContext.Features.Get<AnonymousCaller>()?.EncodedCaller;
+        if (encodedCaller is not null)
         {
             var signer = context.HttpContext.RequestServices.GetRequiredService<InternalIdentitySigner>();
-            headers.Add(InternalIdentityToken.HeaderName, signer.Sign(authenticated.EncodedCaller, context.HttpContext.Request.Method, context.Path.Value ?? "/"));
+            headers.Add(InternalIdentityToken.HeaderName, signer.Sign(encodedCaller, context.HttpContext.Request.Method, context.Path.Value ?? "/"));
         }
 
         return ValueTask.CompletedTask;
