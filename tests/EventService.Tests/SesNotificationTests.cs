@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -202,6 +203,43 @@ public sealed class SesNotificationTests(EventCluster cluster)
 
         await Callbacks.RefusedAsync(response, HttpStatusCode.UnprocessableEntity, "unsupported_event");
         Assert.Empty(await cluster.PublishedAsync(notificationId));
+    }
+
+    [Fact]
+    public async Task An_SES_bounce_for_a_sent_email_reaches_its_timeline_the_suppression_list_and_analytics_once_however_often_SNS_posts_it()
+    {
+        // A real email (sent with a test key, so through the sandbox), then SES's bounce sample rewritten to name it.
+        using var admin = cluster.CreateAuthenticatedClient();
+        var (_, key) = await Send.TestSupport.HttpJson.SendAsync(admin, HttpMethod.Post, "/v1/api-keys", new { name = "ses-e2e", permission = "full_access", environment = "test" });
+        using var api = cluster.CreateAuthenticatedClient(key.GetProperty("token").GetString());
+        var recipient = $"bounce-{Guid.NewGuid():N}@example.com";
+        var (_, accepted) = await Send.TestSupport.HttpJson.SendAsync(api, HttpMethod.Post, "/v1/emails", new { from = "shop@acme.example", to = recipient, subject = "E2E", text = "hi" });
+        var id = accepted.GetProperty("id").GetString()!;
+        await Send.TestSupport.Eventually.Until(() => admin.GetFromJsonAsync<JsonElement>($"/v1/emails/{id}"), e => e.GetProperty("last_event").GetString() == "sent",
+            TimeSpan.FromSeconds(60), "the email to be sent");
+
+        var notification = SnsEnvelope.Notification(Callbacks.Sample("ses-bounce.json").Replace(EmailId, id, StringComparison.Ordinal)
+            .Replace("recipient@example.com", recipient, StringComparison.Ordinal), Callbacks.NewId("sns"));
+        var signed = Signed(notification);
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await PostAsync(signed);
+            Assert.Equal(1, await Callbacks.AcceptedAsync(response));
+        }
+
+        var email = await Send.TestSupport.Eventually.Until(() => admin.GetFromJsonAsync<JsonElement>($"/v1/emails/{id}"),
+            e => e.GetProperty("last_event").GetString() == "bounced", TimeSpan.FromSeconds(60), "the bounce on the email");
+        var suppression = await admin.GetFromJsonAsync<JsonElement>($"/v1/suppressions/{recipient}");
+        Assert.Equal(("bounce", id, "smtp; 550 5.1.1 user unknown"),
+            (suppression.GetProperty("reason").GetString(), suppression.GetProperty("source_email_id").GetString(), suppression.GetProperty("detail").GetString()));
+        var events = await Send.TestSupport.Eventually.Until(() => admin.GetFromJsonAsync<JsonElement>($"/v1/analytics/events?email_id={id}&type=bounced"),
+            e => e.GetProperty("data").GetArrayLength() > 0, TimeSpan.FromSeconds(60), "the bounce in analytics");
+
+        // Three posts, one effect: one timeline step, one public event, and the next send to the address is refused.
+        Assert.Single(email.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("status").GetString() == "bounced");
+        Assert.Single(events.GetProperty("data").EnumerateArray());
+        var (refused, _) = await Send.TestSupport.HttpJson.SendAsync(api, HttpMethod.Post, "/v1/emails", new { from = "shop@acme.example", to = recipient, subject = "Again", text = "hi" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
     }
 
     private string Signed(Dictionary<string, string> message, int version = 2) =>

@@ -36,6 +36,8 @@ public sealed class EmailDbContext(DbContextOptions<EmailDbContext> options) : D
             e.HasIndex(x => x.ScheduledAt).HasFilter("status = 'scheduled'");
             e.HasIndex(x => x.Recipients).HasMethod("gin");
             e.HasIndex(x => x.ProviderMessageId).HasFilter("provider_message_id IS NOT NULL");
+            // A bounce from an MTA names the message only by its Message-ID.
+            e.HasIndex(x => x.MessageId);
             e.HasMany(x => x.Attachments).WithOne().HasForeignKey(a => a.EmailId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<EmailAttachment>().ToTable("email_attachments");

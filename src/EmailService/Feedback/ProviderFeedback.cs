@@ -83,9 +83,12 @@ public sealed class ProviderFeedback(EmailDbContext db, SuppressionList suppress
     private async Task<EmailFacts?> FindAsync(ProviderEventReceived received, CancellationToken cancellationToken)
     {
         var emails = db.Emails.AsNoTracking();
+        var messageId = received.ProviderMessageId.Trim('<', '>', ' ');
         emails = received.EmailId is { Length: > 0 } id
             ? emails.Where(e => e.Id == id)
-            : emails.Where(e => e.ProviderMessageId == received.ProviderMessageId && e.Provider == received.Provider);
+            : received.Provider == "smtp"
+                ? emails.Where(e => e.MessageId == messageId)
+                : emails.Where(e => e.ProviderMessageId == received.ProviderMessageId && e.Provider == received.Provider);
         return await emails.Select(e => new EmailFacts(e.Id, e.OrganizationId, e.Status, e.From, e.To, e.Subject)).FirstOrDefaultAsync(cancellationToken);
     }
 

@@ -28,8 +28,11 @@ public static class ProvidersApi
     public static IEndpointRouteBuilder MapProvidersApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/providers").ExcludeFromDescription();
-        api.MapPost("/ses", Ses).WithMetadata(new RequestSizeLimitAttribute(JsonBodyLimit));
-        api.MapPost("/resend", Resend).WithMetadata(new RequestSizeLimitAttribute(JsonBodyLimit));
+        // Kestrel's limit is the DSN's for every route: a JSON body over its own limit is read to the
+        // end and refused by ReadTextAsync, because a server that stops reading mid-upload makes the
+        // Gateway answer 502 instead of passing on the 413.
+        api.MapPost("/ses", Ses).WithMetadata(new RequestSizeLimitAttribute(DsnBodyLimit));
+        api.MapPost("/resend", Resend).WithMetadata(new RequestSizeLimitAttribute(DsnBodyLimit));
         api.MapPost("/smtp/dsn", SmtpDsn).WithMetadata(new RequestSizeLimitAttribute(DsnBodyLimit));
         return app;
     }
@@ -129,7 +132,25 @@ public static class ProvidersApi
 
     private static async Task<string> ReadTextAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        return await reader.ReadToEndAsync(cancellationToken);
+        using var body = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (body.Length + read > JsonBodyLimit)
+            {
+                // Drain (bounded by Kestrel's limit) so the refusal reaches the caller intact.
+                while (await request.Body.ReadAsync(chunk, cancellationToken) > 0)
+                {
+                }
+
+                throw new ProviderPayloadException(StatusCodes.Status413PayloadTooLarge, "validation_error",
+                    $"The body is larger than {JsonBodyLimit / 1024} KB; no provider event is that large.");
+            }
+
+            body.Write(chunk, 0, read);
+        }
+
+        return Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length);
     }
 }

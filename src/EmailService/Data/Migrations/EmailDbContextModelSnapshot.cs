@@ -302,6 +302,9 @@ namespace Send.EmailService.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_emails");
 
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_emails_message_id");
+
                     b.HasIndex("ProviderMessageId")
                         .HasDatabaseName("ix_emails_provider_message_id")
                         .HasFilter("provider_message_id IS NOT NULL");

@@ -13,7 +13,7 @@ using Send.EmailService.Data;
 namespace Send.EmailService.Data.Migrations
 {
     [DbContext(typeof(EmailDbContext))]
-    [Migration("20261129125737_Feedback")]
+    [Migration("20261129141102_Feedback")]
     partial class Feedback
     {
         /// <inheritdoc />
@@ -304,6 +304,9 @@ namespace Send.EmailService.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_emails");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_emails_message_id");
 
                     b.HasIndex("ProviderMessageId")
                         .HasDatabaseName("ix_emails_provider_message_id")

@@ -80,6 +80,11 @@ namespace Send.EmailService.Data.Migrations
                 columns: new[] { "organization_id", "id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_emails_message_id",
+                table: "emails",
+                column: "message_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_emails_provider_message_id",
                 table: "emails",
                 column: "provider_message_id",
@@ -102,6 +107,10 @@ namespace Send.EmailService.Data.Migrations
             migrationBuilder.DropIndex(
                 name: "ix_suppressions_organization_id_id",
                 table: "suppressions");
+
+            migrationBuilder.DropIndex(
+                name: "ix_emails_message_id",
+                table: "emails");
 
             migrationBuilder.DropIndex(
                 name: "ix_emails_provider_message_id",
