@@ -27,6 +27,7 @@ app.MapBatchApi();
 app.MapTemplatesApi();
 app.MapDomainsApi();
 app.MapSuppressionsApi();
+app.MapUnsubscribe();
 var messagingApp = app.Services.GetRequiredService<MessagingApp>();
 app.MapSendingWorker(messagingApp);
 app.MapFeedback(messagingApp);

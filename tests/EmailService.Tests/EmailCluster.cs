@@ -44,6 +44,7 @@ public class EmailCluster : SendCluster
             // Attachment URLs may reach the tests' file server on 127.0.0.2, and nothing else private.
             new("Outbound__AllowedAddresses__0", "127.0.0.2"),
             new("Outbound__Timeout", "00:00:05"),
+            new("Sending__PublicBaseUrl", "https://send.example.test/"),
         ]);
 
     /// <summary>More EmailService settings for a cluster built on this one (providers, say).</summary>

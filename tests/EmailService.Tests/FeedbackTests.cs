@@ -166,6 +166,43 @@ public sealed class FeedbackTests(EmailCluster cluster) : IClassFixture<EmailClu
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(admin, HttpMethod.Post, "/v1/emails", new { from = "shop@paused.test", to = "x@example.com", subject = "s", text = "t" })).Response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_one_click_unsubscribe_link_suppresses_its_recipient_on_POST_only_and_refuses_forged_tokens()
+    {
+        await cluster.AddDomainAsync("unsub.test");
+        using var api = cluster.CreateAuthenticatedClient();
+        var recipient = $"reader-{Guid.NewGuid():N}@example.com";
+        var subject = $"Newsletter {Guid.NewGuid():N}";
+        var (sent, body) = await SendAsync(api, HttpMethod.Post, "/v1/emails", new { from = "news@unsub.test", to = recipient, subject, text = "hi", unsubscribe = true });
+        Assert.True(sent.StatusCode == HttpStatusCode.OK, body.ToString());
+
+        // The delivered message carries both RFC 8058 headers, pointing at this installation.
+        var received = await Eventually.Until(cluster.Mail.MessagesAsync, m => m.Any(x => x.Subject == subject), Patience, "the newsletter");
+        var message = await cluster.Mail.RawAsync(received.Single(m => m.Subject == subject).Id);
+        Assert.Equal("List-Unsubscribe=One-Click", message.Headers["List-Unsubscribe-Post"]);
+        var link = (message.Headers["List-Unsubscribe"] ?? "").Trim('<', '>');
+        Assert.StartsWith("https://send.example.test/unsubscribe/", link, StringComparison.Ordinal);
+        var path = new Uri(link).AbsolutePath;
+
+        // Anyone may follow it, without a key; a GET (a mail scanner) changes nothing, the one-click POST suppresses.
+        using var anonymous = cluster.Gateway.CreateClient();
+        var page = await anonymous.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains(recipient, await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/v1/suppressions/{recipient}")).StatusCode);
+        using var oneClick = new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")]);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.PostAsync(new Uri(path, UriKind.Relative), oneClick)).StatusCode);
+        var suppression = await api.GetFromJsonAsync<JsonElement>($"/v1/suppressions/{recipient}");
+        Assert.Equal(("unsubscribe", body.GetProperty("id").GetString()), (suppression.GetProperty("reason").GetString(), suppression.GetProperty("source_email_id").GetString()));
+
+        // A token Send did not seal, or a changed one, is not found; unsubscribe with two recipients is refused by field.
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync(new Uri("/unsubscribe/v1.deadbeef.AAAA", UriKind.Relative), null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync(new Uri(path[..^6] + "AAAAAA", UriKind.Relative), null)).StatusCode);
+        var (refused, problem) = await SendAsync(api, HttpMethod.Post, "/v1/emails", new { from = "news@unsub.test", to = new[] { "a@example.com", "b@example.com" }, subject, text = "hi", unsubscribe = true });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("exactly one recipient", problem.GetProperty("errors").GetProperty("unsubscribe")[0].GetString(), StringComparison.Ordinal);
+    }
+
     private static async Task<string> TestKeyAsync(HttpClient admin)
     {
         var (response, key) = await SendAsync(admin, HttpMethod.Post, "/v1/api-keys", new { name = "feedback", permission = "sending_access", environment = "test" });

@@ -47,18 +47,17 @@ public sealed class ProviderCallbackRouteTests(SendCluster cluster)
     }
 
     [Fact]
-    public void Only_the_provider_callbacks_route_is_unauthenticated_and_every_other_route_names_its_permissions()
+    public void Only_the_provider_callbacks_and_unsubscribe_routes_are_unauthenticated_and_every_other_route_names_its_permissions()
     {
         using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "src/Gateway/appsettings.json")));
         var routes = settings.RootElement.GetProperty("ReverseProxy").GetProperty("Routes").EnumerateObject().ToList();
 
-        var anonymous = Assert.Single(routes, r => r.Value.TryGetProperty("Metadata", out var m) && m.TryGetProperty("Authentication", out _));
-        Assert.Equal("provider-callbacks", anonymous.Name);
-        Assert.Equal("none", anonymous.Value.GetProperty("Metadata").GetProperty("Authentication").GetString());
-        Assert.Equal("/providers/{**rest}", anonymous.Value.GetProperty("Match").GetProperty("Path").GetString());
-        Assert.Equal("eventservice", anonymous.Value.GetProperty("ClusterId").GetString());
+        var unauthenticated = routes.Where(r => r.Value.TryGetProperty("Metadata", out var m) && m.TryGetProperty("Authentication", out _)).ToList();
+        Assert.Equal(["provider-callbacks:/providers/{**rest}:eventservice", "unsubscribe:/unsubscribe/{**rest}:emailservice"],
+            unauthenticated.Select(r => $"{r.Name}:{r.Value.GetProperty("Match").GetProperty("Path").GetString()}:{r.Value.GetProperty("ClusterId").GetString()}").Order());
+        Assert.All(unauthenticated, r => Assert.Equal("none", r.Value.GetProperty("Metadata").GetProperty("Authentication").GetString()));
 
-        Assert.All(routes.Where(r => r.Name != anonymous.Name), r =>
+        Assert.All(routes.Where(r => !unauthenticated.Any(u => u.Name == r.Name)), r =>
         {
             var metadata = r.Value.GetProperty("Metadata");
             Assert.True(metadata.TryGetProperty("ReadPermission", out _), r.Name);

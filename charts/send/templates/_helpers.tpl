@@ -164,6 +164,18 @@ migration runs with the configuration the service runs with. Called with (dict "
 {{- include "send.secretEnv" (dict "name" "AWS_SECRET_ACCESS_KEY" "secret" $secrets.aws.name "key" $secrets.aws.secretAccessKeyKey) | nindent 0 }}
 {{- end }}
 {{- end }}
+{{- if eq $w.appId "eventservice" }}
+{{- range $i, $arn := $root.Values.config.sns.topicArns }}
+- name: Providers__Sns__TopicArns__{{ $i }}
+  value: {{ $arn | quote }}
+{{- end }}
+{{- if $secrets.resendWebhook.name }}
+{{- include "send.secretEnv" (dict "name" "Providers__Resend__WebhookSecret" "secret" $secrets.resendWebhook.name "key" $secrets.resendWebhook.key) | nindent 0 }}
+{{- end }}
+{{- if $secrets.bounceDsn.name }}
+{{- include "send.secretEnv" (dict "name" "Providers__Smtp__DsnSecret" "secret" $secrets.bounceDsn.name "key" $secrets.bounceDsn.key) | nindent 0 }}
+{{- end }}
+{{- end }}
 {{- if and (eq $w.appId "keyservice") $secrets.bootstrapApiKey.name }}
 {{- include "send.secretEnv" (dict "name" "SEND_BOOTSTRAP_API_KEY" "secret" $secrets.bootstrapApiKey.name "key" $secrets.bootstrapApiKey.key) | nindent 0 }}
 {{- end }}

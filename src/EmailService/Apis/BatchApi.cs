@@ -33,7 +33,7 @@ public static class BatchApi
     public sealed record BatchResponse(IReadOnlyList<BatchItem> Data, IReadOnlyList<BatchError>? Errors);
 
     public static async Task<IResult> SendBatch(
-        List<SendEmailRequest?>? requests, Caller caller, EmailDbContext db, TemplateStore templates, RemoteAttachments remote, TimeProvider clock, IdempotencyKeys idempotency,
+        List<SendEmailRequest?>? requests, Caller caller, EmailDbContext db, TemplateStore templates, RemoteAttachments remote, Feedback.UnsubscribeLinks unsubscribe, TimeProvider clock, IdempotencyKeys idempotency,
         [FromHeader(Name = IdempotencyKeys.HeaderName)] string? idempotencyKey, [FromHeader(Name = ValidationHeader)] string? validation,
         IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
@@ -55,7 +55,7 @@ public static class BatchApi
 
         try
         {
-            var intake = new EmailIntake(db, templates, clock, caller, remote);
+            var intake = new EmailIntake(db, templates, clock, caller, remote, unsubscribe);
             await intake.LoadAsync(requests, cancellationToken);
             var prepared = requests.Select((request, index) => (Index: index, Result: intake.Prepare(request))).ToList();
             var refusals = prepared.Where(p => p.Result.Refusal is not null).ToList();

@@ -25,7 +25,8 @@ public sealed record Refusal(int Status, string Name, string Message, IDictionar
 /// of its organization, a domain-restricted key only from its domain), and suppressed
 /// recipients. What the checks need from the database is loaded once per request, not per email.
 /// </summary>
-public sealed class EmailIntake(EmailDbContext db, TemplateStore templates, TimeProvider clock, Caller caller, RemoteAttachments remoteAttachments)
+public sealed class EmailIntake(
+    EmailDbContext db, TemplateStore templates, TimeProvider clock, Caller caller, RemoteAttachments remoteAttachments, Feedback.UnsubscribeLinks unsubscribeLinks)
 {
     private readonly Dictionary<(string Id, int? Version), (RenderSource? Source, IDictionary<string, string[]>? Refusal)> _templates = [];
     private Dictionary<string, SenderDomain> _domains = [];
@@ -129,6 +130,20 @@ public sealed class EmailIntake(EmailDbContext db, TemplateStore templates, Time
         {
             var errors = new Dictionary<string, string[]> { ["to"] = ["Every recipient is on the organization's suppression list."] };
             return (null, new Refusal(StatusCodes.Status422UnprocessableEntity, ProblemNames.ValidationError, "to: " + errors["to"][0], errors));
+        }
+
+        if (request!.Unsubscribe == true)
+        {
+            var (headers, problem) = unsubscribeLinks.HeadersFor(email.Id, email.To.Count + email.Cc.Count + email.Bcc.Count, email.Headers);
+            if (problem is not null)
+            {
+                return (null, Invalid(new Dictionary<string, string[]> { ["unsubscribe"] = [problem] }));
+            }
+
+            foreach (var (name, value) in headers!)
+            {
+                email.Headers[name] = value;
+            }
         }
 
         return (email, null);

@@ -33,7 +33,7 @@ public static class EmailsApi
     }
 
     public static async Task<IResult> SendEmail(
-        SendEmailRequest? request, Caller caller, EmailDbContext db, TemplateStore templates, RemoteAttachments remote, TimeProvider clock, IdempotencyKeys idempotency,
+        SendEmailRequest? request, Caller caller, EmailDbContext db, TemplateStore templates, RemoteAttachments remote, Feedback.UnsubscribeLinks unsubscribe, TimeProvider clock, IdempotencyKeys idempotency,
         [FromHeader(Name = IdempotencyKeys.HeaderName)] string? idempotencyKey, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var (claim, answer) = await idempotency.ClaimAsync(caller.RequiredOrganizationId, idempotencyKey, request, cancellationToken);
@@ -44,7 +44,7 @@ public static class EmailsApi
 
         try
         {
-            var result = await AcceptAsync(request, caller, db, templates, remote, clock,
+            var result = await AcceptAsync(request, caller, db, templates, remote, unsubscribe, clock,
                 (response, token) => idempotency.CompleteAsync(claim, response, json.Value.SerializerOptions, token), cancellationToken);
             if (result.Result is not Ok<SendEmailResponse>)
             {
@@ -61,10 +61,10 @@ public static class EmailsApi
     }
 
     private static async Task<Results<Ok<SendEmailResponse>, ProblemHttpResult>> AcceptAsync(
-        SendEmailRequest? request, Caller caller, EmailDbContext db, TemplateStore templates, RemoteAttachments remote, TimeProvider clock,
-        Func<SendEmailResponse, CancellationToken, Task> completeInTransaction, CancellationToken cancellationToken)
+        SendEmailRequest? request, Caller caller, EmailDbContext db, TemplateStore templates, RemoteAttachments remote, Feedback.UnsubscribeLinks unsubscribe,
+        TimeProvider clock, Func<SendEmailResponse, CancellationToken, Task> completeInTransaction, CancellationToken cancellationToken)
     {
-        var intake = new EmailIntake(db, templates, clock, caller, remote);
+        var intake = new EmailIntake(db, templates, clock, caller, remote, unsubscribe);
         await intake.LoadAsync([request], cancellationToken);
         var (email, refusal) = intake.Prepare(request);
         if (email is null)

@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Send.EmailService.Apis;
 
-/// <summary>The body of <c>POST /v1/emails</c>: Resend's fields, plus the seed's <c>priority</c>.</summary>
+/// <summary>
+/// The body of <c>POST /v1/emails</c>: Resend's fields, plus the seed's <c>priority</c> and
+/// <c>unsubscribe</c> (Send adds a one-click List-Unsubscribe link of its own, RFC 8058).
+/// </summary>
 public sealed record SendEmailRequest(
     string? From,
     Recipients? To,
@@ -18,7 +21,8 @@ public sealed record SendEmailRequest(
     List<TagRequest>? Tags,
     string? ScheduledAt,
     TemplateRequest? Template,
-    string? Priority);
+    string? Priority,
+    bool? Unsubscribe = null);
 
 public sealed record AttachmentRequest(string? Filename, string? Content, string? ContentType, string? ContentId, string? Path);
 

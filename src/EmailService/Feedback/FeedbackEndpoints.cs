@@ -14,6 +14,7 @@ public static class FeedbackEndpoints
         builder.Services.AddOptions<FeedbackOptions>().BindConfiguration(FeedbackOptions.Section);
         builder.Services.AddScoped<SuppressionList>();
         builder.Services.AddScoped<ProviderFeedback>();
+        builder.Services.AddSingleton<UnsubscribeLinks>();
         return builder;
     }
 

@@ -12,6 +12,12 @@ public sealed class SendingOptions
     /// </summary>
     public bool Worker { get; set; } = true;
 
+    /// <summary>
+    /// Where recipients reach this installation from the internet (<c>https://send.example.com</c>):
+    /// the base of one-click unsubscribe links. Unset, sends asking for <c>unsubscribe</c> are refused.
+    /// </summary>
+    public Uri? PublicBaseUrl { get; set; }
+
     /// <summary>How long a worker holds an email while sending it; longer than an SMTP timeout.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
 
