@@ -20,7 +20,10 @@ var email = builder.AddSendService<Projects.EmailService>("emailservice", postgr
     .WithEnvironment("ConnectionStrings__smtp", mail.SmtpConnectionString)
     .WithEnvironment("Send__Secrets__EncryptionKey", LocalData.EncryptionKey(dataDirectory));
 var events = builder.AddSendService<Projects.EventService>("eventservice", postgres.Database("eventsdb", "send_events"), redis, identitySecret);
-var webhooks = builder.AddSendService<Projects.WebhookService>("webhookservice", postgres.Database("webhooksdb", "send_webhooks"), redis, identitySecret);
+// Locally a webhook receiver is usually on this machine, so loopback and private addresses are allowed (never in production).
+var webhooks = builder.AddSendService<Projects.WebhookService>("webhookservice", postgres.Database("webhooksdb", "send_webhooks"), redis, identitySecret)
+    .WithEnvironment("Send__Secrets__EncryptionKey", LocalData.EncryptionKey(dataDirectory))
+    .WithEnvironment("Outbound__AllowPrivateNetworks", "true");
 
 builder.AddProject<Projects.Gateway>("gateway")
     .WithEnvironment("Send__InternalIdentity__Secret", identitySecret)

@@ -130,7 +130,7 @@ migration runs with the configuration the service runs with. Called with (dict "
 {{- if $w.database }}
 {{- include "send.secretEnv" (dict "name" (printf "ConnectionStrings__%s" $w.database) "secret" $secrets.databases.name "key" $w.database) | nindent 0 }}
 {{- end }}
-{{- if $w.emailService }}
+{{- if or $w.emailService $w.encryptionKey }}
 {{- include "send.secretEnv" (dict "name" "Send__Secrets__EncryptionKey" "secret" $secrets.encryptionKey.name "key" $secrets.encryptionKey.key) | nindent 0 }}
 {{- range $i, $previous := $secrets.encryptionKey.previousKeys }}
 {{- include "send.secretEnv" (dict "name" (printf "Send__Secrets__PreviousKeys__%d" $i) "secret" $secrets.encryptionKey.name "key" $previous) | nindent 0 }}

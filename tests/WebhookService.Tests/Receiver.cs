@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Send.TestSupport;
+
+namespace Send.WebhookService.Tests;
+
+/// <summary>One request as the receiver saw it, and what it answered.</summary>
+public sealed record Received(IReadOnlyDictionary<string, string> Headers, string Body, int Answered)
+{
+    public string Header(string name) => Headers.TryGetValue(name, out var value) ? value : "";
+}
+
+/// <summary>A customer's webhook endpoint on 127.0.0.1: records every request and answers <see cref="Status"/>.</summary>
+public sealed class Receiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private Receiver(WebApplication app, string url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    public string Url { get; }
+
+    /// <summary>What the next requests are answered: 503 plays an endpoint that is down.</summary>
+    public int Status { get; set; } = 200;
+
+    public ConcurrentQueue<Received> Requests { get; } = new();
+
+    public static async Task<Receiver> StartAsync()
+    {
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        var receiver = new Receiver(app, $"http://127.0.0.1:{port}/hooks");
+        app.MapPost("/hooks", async (HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync();
+            var status = receiver.Status;
+            receiver.Requests.Enqueue(new Received(request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body, status));
+            return Results.StatusCode(status);
+        });
+        await app.StartAsync();
+        return receiver;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
