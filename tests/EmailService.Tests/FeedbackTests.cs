@@ -161,8 +161,10 @@ public sealed class FeedbackTests(EmailCluster cluster) : IClassFixture<EmailClu
         await Eventually.Until(() => SendAsync(admin, HttpMethod.Post, "/v1/emails", new { from = "shop@paused.test", to = "x@example.com", subject = "s", text = "t" }),
             r => r.Response.StatusCode == HttpStatusCode.OK, Patience, "the reinstatement to take effect");
         await cluster.PublishAsync(Topics.OrganizationEvents, new OrganizationSendingChanged(organizationId, true, reason, pausedAt, "fnd_1"));
-        await Eventually.Until(() => cluster.CountAsync("SELECT count(*) FROM outbox_messages WHERE topic = 'organization-events' AND published_at IS NULL"), n => n == 0, Patience, "the replay to be relayed");
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // A newer decision behind it tells when the replay has been consumed (or, overtaken, would be older still).
+        await cluster.PublishAsync(Topics.OrganizationEvents, new OrganizationSendingChanged(organizationId, false, "sentinel", pausedAt.AddMinutes(2)));
+        await Eventually.Until(() => cluster.ScalarAsync($"SELECT reason FROM sending_pauses WHERE organization_id = '{organizationId}'"),
+            r => (string?)r == "sentinel", Patience, "the decisions after the replay");
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(admin, HttpMethod.Post, "/v1/emails", new { from = "shop@paused.test", to = "x@example.com", subject = "s", text = "t" })).Response.StatusCode);
     }
 
