@@ -128,9 +128,9 @@ public static class SuppressionsApi
         }
 
         var organizationId = caller.RequiredOrganizationId;
-        var removed = await db.Suppressions.Where(s => s.OrganizationId == organizationId && addresses.Contains(s.Email))
-            .Select(s => s.Email).ToListAsync(cancellationToken);
-        await db.Suppressions.Where(s => s.OrganizationId == organizationId && addresses.Contains(s.Email)).ExecuteDeleteAsync(cancellationToken);
+        // One statement: what it deleted is what the answer reports, even with a concurrent add or remove.
+        var removed = await db.Database.SqlQuery<string>(
+            $"DELETE FROM suppressions WHERE organization_id = {organizationId} AND email = ANY({addresses.ToArray()}) RETURNING email AS \"Value\"").ToListAsync(cancellationToken);
         return TypedResults.Ok(new BatchAnswer("list", [.. addresses.Distinct().Select(a => new BatchItem(a, removed.Contains(a) ? "removed" : "not_suppressed"))]));
     }
 

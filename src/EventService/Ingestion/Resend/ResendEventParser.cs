@@ -35,16 +35,7 @@ public static class ResendEventParser
 
     public static IReadOnlyList<ProviderEventReceived> Parse(string body, string webhookId)
     {
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw ProviderPayloadException.Malformed($"The body is not a Resend webhook (JSON): {ex.Message}", ex);
-        }
+        var root = ProviderJson.Parse(body, "The body is not a Resend webhook");
 
         var type = root.ValueKind == JsonValueKind.Object ? Text(root, "type") : null;
         if (type is null || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)

@@ -27,16 +27,7 @@ public static class SesNotificationParser
 
     public static IReadOnlyList<ProviderEventReceived> Parse(string record, string notificationId, DateTimeOffset notifiedAt)
     {
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(record);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw ProviderPayloadException.Malformed($"The SNS Message is not an SES record (JSON): {ex.Message}", ex);
-        }
+        var root = ProviderJson.Parse(record, "The SNS Message is not an SES record");
 
         var type = root.ValueKind == JsonValueKind.Object ? Text(root, "eventType") ?? Text(root, "notificationType") : null;
         if (type is null)

@@ -32,16 +32,7 @@ public sealed record SnsMessage(
 
     public static SnsMessage Parse(string body)
     {
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw ProviderPayloadException.Malformed($"The body is not an SNS message (JSON): {ex.Message}", ex);
-        }
+        var root = ProviderJson.Parse(body, "The body is not an SNS message");
 
         if (root.ValueKind != JsonValueKind.Object)
         {
