@@ -9,8 +9,9 @@
 #
 #   bench/email-send.sh [seconds-per-round=10] [rounds=3] [connections=32]
 #
-# ACCEPT_ONLY=1 measures accepting alone: EmailService then publishes through Dapr, which is
-# absent here, so nothing is delivered and the worker takes no CPU from the requests.
+# ACCEPT_ONLY=1 measures accepting alone: EmailService runs without its sending worker
+# (Sending__Worker=false, as the chart's emailservice deployment does), so queued emails wait in
+# the transport and delivery takes no CPU from the requests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_ROUND=${1:-10}
@@ -35,7 +36,7 @@ as_pg=(); [ "$(id -u)" -eq 0 ] && { chown postgres "$work"; as_pg=(runuser -u po
 "${as_pg[@]}" "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust >/dev/null
 PG_PORT=$(free_port); REDIS_PORT=$(free_port); SINK_PORT=$(free_port)
 "${as_pg[@]}" "$pg_bin/postgres" -D "$work/pg" -p "$PG_PORT" -k "$work/pg" -c listen_addresses=127.0.0.1 -c max_connections=300 >/dev/null 2>&1 & pids+=($!)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >/dev/null & pids+=($!)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >/dev/null & pids+=($!); REDIS_PID=$!
 node tests/peers/smtp-sink.mjs "$SINK_PORT" >"$work/sink.log" & pids+=($!)
 psql_() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAq "$@"; }
 for _ in $(seq 1 60); do psql_ -d postgres -c 'select 1' >/dev/null 2>&1 && break; sleep 0.5; done
@@ -47,15 +48,15 @@ common=(Send__InternalIdentity__Secret="$SECRET" Send__Secrets__EncryptionKey="$
 EMAILDB="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=email;Maximum Pool Size=100"
 
 (cd src/KeyService/bin/Release/net10.0 && exec env "${common[@]}" ConnectionStrings__keysdb="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=keys" \
-  SEND_BOOTSTRAP_API_KEY="$BOOT" ASPNETCORE_URLS="http://127.0.0.1:$KEYS_PORT" dotnet Send.KeyService.dll >"$work/keys.log" 2>&1) & pids+=($!)
-accept_only=(); [ "${ACCEPT_ONLY:-0}" = 1 ] && accept_only=(Messaging__Transport=dapr)
+  SEND_BOOTSTRAP_API_KEY="$BOOT" ASPNETCORE_URLS="http://127.0.0.1:$KEYS_PORT" dotnet Send.KeyService.dll >"$work/keys.log" 2>&1) & pids+=($!); KEYS_PID=$!
+accept_only=(); [ "${ACCEPT_ONLY:-0}" = 1 ] && accept_only=(Sending__Worker=false)
 (cd src/EmailService/bin/Release/net10.0 && exec env "${common[@]}" "${accept_only[@]}" ConnectionStrings__emaildb="$EMAILDB" ConnectionStrings__smtp="smtp://127.0.0.1:$SINK_PORT" \
-  ASPNETCORE_URLS="http://127.0.0.1:$EMAIL_PORT" dotnet Send.EmailService.dll >"$work/email.log" 2>&1) & pids+=($!)
+  ASPNETCORE_URLS="http://127.0.0.1:$EMAIL_PORT" dotnet Send.EmailService.dll >"$work/email.log" 2>&1) & pids+=($!); EMAIL_PID=$!
 wait_http "http://127.0.0.1:$KEYS_PORT/health/live"; wait_http "http://127.0.0.1:$EMAIL_PORT/health/live"
 (cd src/Gateway/bin/Release/net10.0 && exec env "${common[@]}" services__keyservice__http__0="http://127.0.0.1:$KEYS_PORT" \
-  services__emailservice__http__0="http://127.0.0.1:$EMAIL_PORT" ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" dotnet Send.Gateway.dll >"$work/gateway.log" 2>&1) & pids+=($!)
+  services__emailservice__http__0="http://127.0.0.1:$EMAIL_PORT" ASPNETCORE_URLS="http://127.0.0.1:$GW_PORT" dotnet Send.Gateway.dll >"$work/gateway.log" 2>&1) & pids+=($!); GW_PID=$!
 (cd bench/SendBaseline/bin/Release/net10.0 && exec env ConnectionStrings__emaildb="$EMAILDB" ASPNETCORE_URLS="http://127.0.0.1:$BASE_PORT" \
-  dotnet Send.Bench.SendBaseline.dll >"$work/baseline.log" 2>&1) & pids+=($!)
+  dotnet Send.Bench.SendBaseline.dll >"$work/baseline.log" 2>&1) & pids+=($!); BASELINE_PID=$!
 wait_http "http://127.0.0.1:$GW_PORT/health/live"
 for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$BASE_PORT/" && break; sleep 0.5; done
 
@@ -74,24 +75,42 @@ wrk.body = '$BODY'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $KEY"
 LUA
-run() { # url -> requests/s p50 p99; a round with any non-2xx answer is not a measurement
+# CPU time of each process, in clock ticks, to say where a request's cost goes (a saturated,
+# shared machine blurs req/s, much less CPU per request). PostgreSQL is its postmaster and backends.
+PG_PID=$(head -1 "$work/pg/postmaster.pid")
+ticks() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+cpu_split() { # -> "emailservice gateway keyservice postgres redis baseline" ticks
+  echo "$(ticks "$EMAIL_PID") $(ticks "$GW_PID") $(ticks "$KEYS_PID") $(ticks "$PG_PID" $(pgrep -P "$PG_PID")) $(ticks "$REDIS_PID") $(ticks "$BASELINE_PID")"
+}
+run() { # url -> requests/s p50 p99 requests; a round with any non-2xx answer is not a measurement
   wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_ROUND}s" --latency -s "$work/post.lua" "$1" |
-    awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF}
-         END {if (bad > 0) {print "non-2xx answers: " bad > "/dev/stderr"; exit 1} printf "%s %s %s\n", rps, p50, p99}'
+    awk '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF} / requests in / {n=$1}
+         END {if (bad > 0) {print "non-2xx answers: " bad > "/dev/stderr"; exit 1} printf "%s %s %s %s\n", rps, p50, p99, n}'
+}
+cpu_per_request() { # before-ticks after-ticks requests label -> CPU ms per request by process
+  python3 -c "
+import os, sys
+hz = os.sysconf('SC_CLK_TCK'); names = ['emailservice', 'gateway', 'keyservice', 'postgres', 'redis', 'baseline']
+b, a, n = sys.argv[1].split(), sys.argv[2].split(), int(sys.argv[3])
+parts = [(name, (int(y) - int(x)) * 1000 / hz / n) for name, x, y in zip(names, b, a) if int(y) - int(x) > 0]
+print(f'  CPU per request, {sys.argv[4]}: ' + ', '.join(f'{name} {ms:.2f} ms' for name, ms in parts) + f'; total {sum(ms for _, ms in parts):.2f} ms')" "$1" "$2" "$3" "$4"
 }
 SEND="http://127.0.0.1:$GW_PORT/v1/emails"; BASE="http://127.0.0.1:$BASE_PORT/v1/emails"
 echo "warming up…"
-wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/post.lua" "$SEND" >/dev/null; wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/post.lua" "$BASE" >/dev/null
+wrk -t2 -c"$CONNECTIONS" -d10s -s "$work/post.lua" "$SEND" >/dev/null; wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/post.lua" "$BASE" >/dev/null
 
 echo "== 1. single sends at full speed ($CONNECTIONS connections)"
 printf '%-6s %-10s %12s %10s %10s\n' round mode "req/s" p50 p99
 ratios=()
 for r in $(seq 1 "$ROUNDS"); do
-  read -r s_rps s_p50 s_p99 < <(run "$SEND")
-  read -r b_rps b_p50 b_p99 < <(run "$BASE")
+  before=$(cpu_split); read -r s_rps s_p50 s_p99 s_n < <(run "$SEND"); after=$(cpu_split)
+  cpu_per_request "$before" "$after" "$s_n" "send round $r" >>"$work/cpu.txt"
+  before=$(cpu_split); read -r b_rps b_p50 b_p99 b_n < <(run "$BASE"); after=$(cpu_split)
+  cpu_per_request "$before" "$after" "$b_n" "baseline round $r" >>"$work/cpu.txt"
   printf '%-6s %-10s %12s %10s %10s\n' "$r" send "$s_rps" "$s_p50" "$s_p99" "$r" baseline "$b_rps" "$b_p50" "$b_p99"
   ratios+=("$(python3 -c "print($s_rps / $b_rps)")")
 done
+cat "$work/cpu.txt"
 python3 -c "
 import statistics, sys
 r = [float(x) for x in sys.argv[1:]]

@@ -13,7 +13,12 @@ public static class EventContracts
             .OrderBy(pair => pair.Type, StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>The event type name of a contract, read once per type (every outbox write asks).</summary>
     public static string TypeOf<T>() =>
-        typeof(T).GetCustomAttribute<EventTypeAttribute>()?.Type
-        ?? throw new InvalidOperationException($"{typeof(T).Name} is not an event contract: it has no [EventType].");
+        EventTypeOf<T>.Name ?? throw new InvalidOperationException($"{typeof(T).Name} is not an event contract: it has no [EventType].");
+
+    private static class EventTypeOf<T>
+    {
+        public static readonly string? Name = typeof(T).GetCustomAttribute<EventTypeAttribute>()?.Type;
+    }
 }

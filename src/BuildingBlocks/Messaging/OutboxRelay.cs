@@ -106,13 +106,19 @@ public sealed class OutboxRelay<TContext>(
                 }
             }));
 
-            var published = 0;
+            // The published rows are marked by one statement, not an UPDATE each.
+            var publishedIds = outcomes.Where(o => o.Error is null).Select(o => o.message.Id).ToList();
+            if (publishedIds.Count > 0)
+            {
+                var publishedAt = clock.GetUtcNow();
+                await db.Set<OutboxMessage>().Where(m => publishedIds.Contains(m.Id))
+                    .ExecuteUpdateAsync(set => set.SetProperty(m => m.PublishedAt, publishedAt), token);
+            }
+
             foreach (var (message, error) in outcomes)
             {
                 if (error is null)
                 {
-                    message.PublishedAt = clock.GetUtcNow();
-                    published++;
                     continue;
                 }
 
@@ -123,7 +129,7 @@ public sealed class OutboxRelay<TContext>(
             }
 
             await db.SaveChangesAsync(token);
-            return published;
+            return publishedIds.Count;
         }, cancellationToken);
     }
 

@@ -29,33 +29,25 @@ public sealed class EmailIntake(
     EmailDbContext db, TemplateStore templates, TimeProvider clock, Caller caller, RemoteAttachments remoteAttachments, Feedback.UnsubscribeLinks unsubscribeLinks)
 {
     private readonly Dictionary<(string Id, int? Version), (RenderSource? Source, IDictionary<string, string[]>? Refusal)> _templates = [];
-    private Dictionary<string, SenderDomain> _domains = [];
-    private HashSet<string> _suppressed = [];
-    private SendingPause? _pause;
+    private IntakeFacts _facts = new(new Dictionary<string, (string, string)>(), new HashSet<string>(), null);
     private IReadOnlyDictionary<string, RemoteFile> _remote = new Dictionary<string, RemoteFile>();
 
     public async Task LoadAsync(IEnumerable<SendEmailRequest?> requests, CancellationToken cancellationToken)
     {
-        var organizationId = caller.RequiredOrganizationId;
-        _domains = await db.Domains.AsNoTracking().Where(d => d.OrganizationId == organizationId).ToDictionaryAsync(d => d.Name, cancellationToken);
         var recipients = requests
             .SelectMany(r => (r?.To?.Values ?? []).Concat(r?.Cc?.Values ?? []).Concat(r?.Bcc?.Values ?? []))
             .Where(address => address is not null)
             .Select(BareAddress)
             .Distinct()
             .ToList();
-        var now = clock.GetUtcNow();
-        _suppressed = [.. await db.Suppressions.AsNoTracking()
-            .Where(s => s.OrganizationId == organizationId && recipients.Contains(s.Email) && (s.KeepUntil == null || s.KeepUntil > now))
-            .Select(s => s.Email)
-            .ToListAsync(cancellationToken)];
+        // A test key's sends are never paused (they deliver nothing), so its pause is not read.
+        _facts = await IntakeLookups.LoadAsync(db, caller.RequiredOrganizationId, recipients, readPause: !caller.IsTest, clock.GetUtcNow(), cancellationToken);
         var urls = requests.SelectMany(r => r?.Attachments ?? []).Where(a => a?.Path is not null && a.Content is null).Select(a => a!.Path!).ToList();
         if (urls.Count > 0)
         {
             _remote = await remoteAttachments.FetchAsync(urls, cancellationToken);
         }
 
-        _pause = caller.IsTest ? null : await db.SendingPauses.AsNoTracking().FirstOrDefaultAsync(p => p.OrganizationId == organizationId && p.Paused, cancellationToken);
         foreach (var reference in requests.Select(r => r?.Template).OfType<TemplateRequest>().Where(t => !string.IsNullOrWhiteSpace(t.Id)).Select(t => (t.Id!, t.Version)).Distinct())
         {
             _templates[reference] = await LoadTemplateAsync(reference.Item1, reference.Version, cancellationToken);
@@ -82,10 +74,10 @@ public sealed class EmailIntake(
     public (Email? Email, Refusal? Refusal) Prepare(SendEmailRequest? request)
     {
         // A paused organization's live sends are refused before anything else (test keys deliver nothing, so they go on).
-        if (_pause is not null)
+        if (_facts.PauseReason is { } pauseReason)
         {
             return (null, new Refusal(StatusCodes.Status403Forbidden, ProblemNames.SendingPaused,
-                $"Sending is paused for your organization: {_pause.Reason} Test keys still work; contact support to be reinstated."));
+                $"Sending is paused for your organization: {pauseReason} Test keys still work; contact support to be reinstated."));
         }
 
         // A template may carry the sender and reply-to the request leaves out (as Resend's do).
@@ -122,7 +114,7 @@ public sealed class EmailIntake(
             }
         }
 
-        var suppressed = accepted.AllRecipients.Select(BareAddress).Where(_suppressed.Contains).Distinct().ToList();
+        var suppressed = accepted.AllRecipients.Select(BareAddress).Where(_facts.Suppressed.Contains).Distinct().ToList();
         var email = NewEmail(accepted, suppressed, clock.GetUtcNow());
         email.TemplateId = source?.Template.Id;
         email.TemplateVersion = source?.Version;
@@ -151,10 +143,20 @@ public sealed class EmailIntake(
 
     /// <summary>Stores emails, their first timeline step and queue events in one transaction (EF batches the inserts).</summary>
     public Task StoreAsync(IReadOnlyList<Email> emails, Func<CancellationToken, Task> alsoInTransaction, CancellationToken cancellationToken) =>
+        StoreAsync(db, emails, alsoInTransaction, cancellationToken);
+
+    /// <inheritdoc cref="StoreAsync(IReadOnlyList{Email}, Func{CancellationToken, Task}, CancellationToken)"/>
+    public static Task StoreAsync(EmailDbContext db, IReadOnlyList<Email> emails, Func<CancellationToken, Task> alsoInTransaction, CancellationToken cancellationToken) =>
         db.InTransactionAsync(async token =>
         {
             foreach (var email in emails)
             {
+                // A failed attempt may have handed attachments their database ids; a retry must not reuse them.
+                foreach (var attachment in email.Attachments)
+                {
+                    attachment.Id = 0;
+                }
+
                 db.Emails.Add(email);
                 db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = email.Status, OccurredAt = email.CreatedAt });
                 LifecycleEvents.AnnounceAccepted(db, email);
@@ -196,7 +198,7 @@ public sealed class EmailIntake(
 
     private Refusal? CheckSender(AcceptedEmail email)
     {
-        var domain = _domains.GetValueOrDefault(email.FromDomain);
+        var domain = _facts.Domains.TryGetValue(email.FromDomain, out var found) ? found : ((string Id, string Status)?)null;
         if (caller.DomainId is { } onlyDomain && domain?.Id != onlyDomain)
         {
             return new Refusal(StatusCodes.Status403Forbidden, ProblemNames.RestrictedApiKey,

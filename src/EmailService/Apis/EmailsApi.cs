@@ -34,8 +34,13 @@ public static class EmailsApi
 
     public static async Task<IResult> SendEmail(
         SendEmailRequest? request, Caller caller, EmailDbContext db, TemplateStore templates, RemoteAttachments remote, Feedback.UnsubscribeLinks unsubscribe, TimeProvider clock, IdempotencyKeys idempotency,
-        [FromHeader(Name = IdempotencyKeys.HeaderName)] string? idempotencyKey, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        GroupCommit groupCommit, [FromHeader(Name = IdempotencyKeys.HeaderName)] string? idempotencyKey, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrEmpty(idempotencyKey))
+        {
+            return await AcceptAsync(request, caller, db, templates, remote, unsubscribe, clock, store: (intake, email, _, _) => groupCommit.StoreAsync(email), cancellationToken);
+        }
+
         var (claim, answer) = await idempotency.ClaimAsync(caller.RequiredOrganizationId, idempotencyKey, request, cancellationToken);
         if (answer is not null)
         {
@@ -44,8 +49,10 @@ public static class EmailsApi
 
         try
         {
+            // The key is completed in the email's own transaction, so this request is not grouped with others.
             var result = await AcceptAsync(request, caller, db, templates, remote, unsubscribe, clock,
-                (response, token) => idempotency.CompleteAsync(claim, response, json.Value.SerializerOptions, token), cancellationToken);
+                store: (intake, email, response, token) => intake.StoreAsync([email], t => idempotency.CompleteAsync(claim, response, json.Value.SerializerOptions, t), token),
+                cancellationToken);
             if (result.Result is not Ok<SendEmailResponse>)
             {
                 await idempotency.ReleaseAsync(claim);
@@ -62,7 +69,7 @@ public static class EmailsApi
 
     private static async Task<Results<Ok<SendEmailResponse>, ProblemHttpResult>> AcceptAsync(
         SendEmailRequest? request, Caller caller, EmailDbContext db, TemplateStore templates, RemoteAttachments remote, Feedback.UnsubscribeLinks unsubscribe,
-        TimeProvider clock, Func<SendEmailResponse, CancellationToken, Task> completeInTransaction, CancellationToken cancellationToken)
+        TimeProvider clock, Func<EmailIntake, Email, SendEmailResponse, CancellationToken, Task> store, CancellationToken cancellationToken)
     {
         var intake = new EmailIntake(db, templates, clock, caller, remote, unsubscribe);
         await intake.LoadAsync([request], cancellationToken);
@@ -73,7 +80,7 @@ public static class EmailsApi
         }
 
         var response = new SendEmailResponse(email.Id, email.Status, email.Suppressed.Count > 0 ? email.Suppressed : null);
-        await intake.StoreAsync([email], token => completeInTransaction(response, token), cancellationToken);
+        await store(intake, email, response, cancellationToken);
         return TypedResults.Ok(response);
     }
 

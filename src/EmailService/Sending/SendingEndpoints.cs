@@ -35,6 +35,8 @@ public static class SendingEndpoints
         builder.Services.AddSingleton<SenderIdentity>();
         builder.Services.AddScoped<EmailSender>();
         builder.Services.AddScoped<Apis.IdempotencyKeys>();
+        builder.Services.AddSingleton<Apis.GroupCommit>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Apis.GroupCommit>());
         builder.Services.AddHostedService<EmailScheduler>();
         return builder;
     }
