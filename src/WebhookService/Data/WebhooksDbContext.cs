@@ -10,6 +10,7 @@ public sealed class WebhooksDbContext(DbContextOptions<WebhooksDbContext> option
     public DbSet<WebhookEndpoint> Endpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> Deliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> Attempts => Set<WebhookAttempt>();
+    public DbSet<WebhookEndpointEvent> EndpointEvents => Set<WebhookEndpointEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -37,6 +38,13 @@ public sealed class WebhooksDbContext(DbContextOptions<WebhooksDbContext> option
             e.ToTable("webhook_attempts");
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.DeliveryId, x.At });
+        });
+        modelBuilder.Entity<WebhookEndpointEvent>(e =>
+        {
+            e.ToTable("webhook_endpoint_events");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.EndpointId, x.Id });
+            e.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }
