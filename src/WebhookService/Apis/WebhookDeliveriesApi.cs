@@ -17,7 +17,8 @@ namespace Send.WebhookService.Apis;
 /// </summary>
 public static class WebhookDeliveriesApi
 {
-    public static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> Test(string id, Caller caller, WebhooksDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> Test(
+        string id, Caller caller, WebhooksDbContext db, DeliveryWakeUp wakeUp, TimeProvider clock, CancellationToken cancellationToken)
     {
         var endpoint = await WebhooksApi.Owned(db, caller).AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
         if (endpoint is null)
@@ -33,6 +34,7 @@ public static class WebhookDeliveriesApi
         };
         db.Deliveries.Add(delivery);
         await db.SaveChangesAsync(cancellationToken);
+        wakeUp.Wake();
         return TypedResults.Accepted($"/v1/webhooks/{id}/deliveries", DeliveryView.Of(delivery));
     }
 
@@ -60,7 +62,7 @@ public static class WebhookDeliveriesApi
     /// disabled (it would only wait) and while an attempt is in flight.
     /// </summary>
     public static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> Replay(
-        string id, string deliveryId, Caller caller, WebhooksDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        string id, string deliveryId, Caller caller, WebhooksDbContext db, DeliveryWakeUp wakeUp, TimeProvider clock, CancellationToken cancellationToken)
     {
         var endpoint = await WebhooksApi.Owned(db, caller).AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
         if (endpoint is null)
@@ -85,6 +87,7 @@ public static class WebhookDeliveriesApi
                 : Problems.NotFound($"Delivery {deliveryId} of webhook {id} was not found.");
         }
 
+        wakeUp.Wake();
         var replayed = await deliveries.AsNoTracking().Include(d => d.AttemptLog).SingleAsync(cancellationToken);
         return TypedResults.Accepted($"/v1/webhooks/{id}/deliveries", DeliveryView.Of(replayed));
     }

@@ -28,8 +28,8 @@ public sealed class WebhooksDbContext(DbContextOptions<WebhooksDbContext> option
             // Fan-out inserts ON CONFLICT DO NOTHING on this: one delivery per (endpoint, event), however often the event arrives.
             e.HasIndex(x => new { x.EndpointId, x.EventId }).IsUnique();
             e.HasIndex(x => new { x.EndpointId, x.Id });
-            // The worker's claim: due deliveries by time, only those not settled.
-            e.HasIndex(x => x.NextAttemptAt).HasFilter("status IN ('pending', 'sending')");
+            // The claim, per endpoint: its earliest due deliveries, and its attempts in flight.
+            e.HasIndex(x => new { x.EndpointId, x.NextAttemptAt }).HasFilter("status IN ('pending', 'sending')");
             e.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(x => x.AttemptLog).WithOne().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
         });
