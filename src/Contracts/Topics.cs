@@ -27,7 +27,10 @@ public static class Topics
     /// <summary>Organization-wide decisions (sending paused by the reputation policy, reinstated).</summary>
     public const string OrganizationEvents = "organization-events";
 
-    public static readonly IReadOnlyList<string> All = [EmailSend, EmailSendPriority, ProviderEvents, EmailEvents, DomainEvents, OrganizationEvents];
+    /// <summary>Webhook endpoints disabled (by Send or a person) or enabled again.</summary>
+    public const string WebhookEvents = "webhook-events";
+
+    public static readonly IReadOnlyList<string> All = [EmailSend, EmailSendPriority, ProviderEvents, EmailEvents, DomainEvents, OrganizationEvents, WebhookEvents];
 
     /// <summary>
     /// Where a service's undeliverable messages go: one dead-letter topic per service, which

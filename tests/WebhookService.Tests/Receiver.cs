@@ -29,7 +29,26 @@ public sealed class Receiver : IAsyncDisposable
     /// <summary>What the next requests are answered: 503 plays an endpoint that is down.</summary>
     public int Status { get; set; } = 200;
 
+    /// <summary>How long each request is held before it is answered: a slow endpoint.</summary>
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>Set with a 3xx <see cref="Status"/>: where the answer redirects to.</summary>
+    public string? Location { get; set; }
+
     public ConcurrentQueue<Received> Requests { get; } = new();
+
+    /// <summary>Requests being held right now (arrived, not yet answered).</summary>
+    public int InFlight => _inFlight;
+
+    /// <summary>The most requests ever held at once.</summary>
+    public int MaxInFlight => _maxInFlight;
+
+    /// <summary>Requests that arrived, answered or not (a crash can leave some unanswered).</summary>
+    public int Arrived => _arrived;
+
+    private int _inFlight;
+    private int _maxInFlight;
+    private int _arrived;
 
     public static async Task<Receiver> StartAsync()
     {
@@ -39,13 +58,37 @@ public sealed class Receiver : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
         var receiver = new Receiver(app, $"http://127.0.0.1:{port}/hooks");
-        app.MapPost("/hooks", async (HttpRequest request) =>
+        app.MapPost("/hooks", async (HttpRequest request, HttpResponse response) =>
         {
             using var reader = new StreamReader(request.Body);
             var body = await reader.ReadToEndAsync();
-            var status = receiver.Status;
-            receiver.Requests.Enqueue(new Received(request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body, status));
-            return Results.StatusCode(status);
+            Interlocked.Increment(ref receiver._arrived);
+            var now = Interlocked.Increment(ref receiver._inFlight);
+            int max;
+            while (now > (max = Volatile.Read(ref receiver._maxInFlight)) && Interlocked.CompareExchange(ref receiver._maxInFlight, now, max) != max)
+            {
+            }
+
+            try
+            {
+                if (receiver.Delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(receiver.Delay);
+                }
+
+                var status = receiver.Status;
+                receiver.Requests.Enqueue(new Received(request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body, status));
+                if (receiver.Location is { } location)
+                {
+                    response.Headers.Location = location;
+                }
+
+                return Results.StatusCode(status);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref receiver._inFlight);
+            }
         });
         await app.StartAsync();
         return receiver;

@@ -17,7 +17,7 @@ public sealed class WebhookDeliveryTests(WebhookCluster cluster)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task A_delivery_verifies_with_the_standardwebhooks_package_under_both_header_names_and_a_tampered_body_does_not()
+    public async Task A_delivery_verifies_with_the_standardwebhooks_and_svix_packages_under_both_header_names_and_a_tampered_body_does_not()
     {
         await using var receiver = await Receiver.StartAsync();
         using var admin = cluster.CreateAuthenticatedClient();
@@ -39,6 +39,9 @@ public sealed class WebhookDeliveryTests(WebhookCluster cluster)
 
         Assert.Equal("verified email.delivered", await VerifyAsync(secret, request, request.Body));
         Assert.StartsWith("refused", await VerifyAsync(secret, request, request.Body.Replace("delivered@", "attacker@", StringComparison.Ordinal)), StringComparison.Ordinal);
+        // Code written for Resend verifies with the svix package, from the svix-* headers.
+        Assert.Equal("verified email.delivered", await VerifyAsync(secret, request, request.Body, "svix"));
+        Assert.StartsWith("refused", await VerifyAsync(secret, request, request.Body.Replace("delivered@", "attacker@", StringComparison.Ordinal), "svix"), StringComparison.Ordinal);
 
         // The filter held: queued and sent went elsewhere, not here (all three exist once delivered has arrived).
         Assert.All(For(receiver, emailId), r => Assert.Contains("\"email.delivered\"", r.Body, StringComparison.Ordinal));
@@ -107,6 +110,26 @@ public sealed class WebhookDeliveryTests(WebhookCluster cluster)
         Assert.Equal("enabled", after.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task A_redirect_to_the_metadata_address_is_not_followed_and_the_attempt_says_so()
+    {
+        await using var receiver = await Receiver.StartAsync();
+        receiver.Status = 302;
+        receiver.Location = "http://169.254.169.254/latest/meta-data/";
+        var (client, _) = await Hooks.OrganizationAsync(cluster);
+        using var _ = client;
+        var id = await Hooks.CreateAsync(client, receiver.Url, "*");
+        await HttpJson.SendAsync(client, HttpMethod.Post, $"/v1/webhooks/{id}/test");
+
+        var deliveries = await Eventually.Until(() => Hooks.GetAsync(client, $"/v1/webhooks/{id}/deliveries"),
+            d => d.GetProperty("data")[0].GetProperty("attempt_log").GetArrayLength() > 0, Deadline, "the first attempt");
+        var attempt = deliveries.GetProperty("data")[0].GetProperty("attempt_log")[0];
+        Assert.Equal(302, attempt.GetProperty("status_code").GetInt32());
+        Assert.Equal("redirect not followed: 302 to http://169.254.169.254/latest/meta-data/", attempt.GetProperty("error").GetString());
+        Assert.Equal("pending", deliveries.GetProperty("data")[0].GetProperty("status").GetString());
+        await HttpJson.SendAsync(client, HttpMethod.Delete, $"/v1/webhooks/{id}");
+    }
+
     private async Task<string> SendEmailAsync(HttpClient admin)
     {
         var (_, key) = await HttpJson.SendAsync(admin, HttpMethod.Post, "/v1/api-keys", new { name = "webhooks", permission = "full_access", environment = "test" });
@@ -119,14 +142,17 @@ public sealed class WebhookDeliveryTests(WebhookCluster cluster)
 
     private static List<Received> For(Receiver receiver, string emailId) => [.. receiver.Requests.Where(r => r.Body.Contains(emailId, StringComparison.Ordinal))];
 
-    private static async Task<string> VerifyAsync(string secret, Received request, string body)
+    /// <summary>Judged by the npm package <paramref name="peer"/> (<c>standardwebhooks</c> from the webhook-* headers, or <c>svix</c> from the svix-* ones).</summary>
+    internal static async Task<string> VerifyAsync(string secret, Received request, string body, string peer = "standardwebhooks")
     {
+        var prefix = peer == "svix" ? "svix" : "webhook";
         var file = Path.GetTempFileName();
         try
         {
             await File.WriteAllTextAsync(file, body);
-            using var node = new ExternalProcess("standardwebhooks", "node",
-                [Path.Combine(Repository.Root, "tests", "peers", "webhook-verify.mjs"), secret, request.Header("webhook-id"), request.Header("webhook-timestamp"), request.Header("webhook-signature"), file]);
+            using var node = new ExternalProcess(peer, "node",
+                [Path.Combine(Repository.Root, "tests", "peers", peer == "svix" ? "svix-verify.mjs" : "webhook-verify.mjs"), secret,
+                    request.Header($"{prefix}-id"), request.Header($"{prefix}-timestamp"), request.Header($"{prefix}-signature"), file]);
             await node.WaitForExitAsync(TimeSpan.FromSeconds(30));
             return node.Output.Split('\n').Select(l => l.Trim()).Last(l => l.StartsWith("verified", StringComparison.Ordinal) || l.StartsWith("refused", StringComparison.Ordinal));
         }

@@ -70,4 +70,36 @@ public sealed class WebhooksApiTests(WebhookCluster cluster)
         var (gone, _) = await HttpJson.SendAsync(a, HttpMethod.Get, $"/v1/webhooks/{id}");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
+
+    [Fact]
+    public async Task Put_replaces_the_endpoint_as_create_validates_it_and_a_status_left_out_means_enabled()
+    {
+        using var a = cluster.CreateAuthenticatedClient(await cluster.CreateOrganizationWithKeyAsync("webhooks:read", "webhooks:write"));
+        var (_, created) = await HttpJson.SendAsync(a, HttpMethod.Post, "/v1/webhooks", new { endpoint = "https://example.com/a", events = new[] { "email.sent" } });
+        var id = created.GetProperty("id").GetString()!;
+
+        // Unlike PATCH, a PUT without the URL or the events is incomplete.
+        var (bad, problem) = await HttpJson.SendAsync(a, HttpMethod.Put, $"/v1/webhooks/{id}", new { url = "https://example.org/b", status = "paused" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("events", out _), problem.ToString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("status", out _), problem.ToString());
+        var (_, unchanged) = await HttpJson.SendAsync(a, HttpMethod.Get, $"/v1/webhooks/{id}");
+        Assert.Equal("https://example.com/a", unchanged.GetProperty("endpoint").GetString());
+
+        var (ok, disabled) = await HttpJson.SendAsync(a, HttpMethod.Put, $"/v1/webhooks/{id}", new { url = "https://example.org/b", events = new[] { "domain.created" }, status = "disabled" });
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal(("https://example.org/b", "disabled"), (disabled.GetProperty("endpoint").GetString(), disabled.GetProperty("status").GetString()));
+        Assert.Equal(["domain.created"], disabled.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+
+        var (_, replaced) = await HttpJson.SendAsync(a, HttpMethod.Put, $"/v1/webhooks/{id}", new { endpoint = "https://example.net/c", events = new[] { "*" } });
+        Assert.Equal(("https://example.net/c", "enabled"), (replaced.GetProperty("endpoint").GetString(), replaced.GetProperty("status").GetString()));
+        Assert.Equal(["*"], replaced.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+
+        var (_, history) = await HttpJson.SendAsync(a, HttpMethod.Get, $"/v1/webhooks/{id}/history");
+        Assert.Equal([("webhook.enabled", false), ("webhook.disabled", false)],
+            history.GetProperty("data").EnumerateArray().Select(e => (e.GetProperty("type").GetString(), e.GetProperty("automatic").GetBoolean())));
+
+        var (missing, _) = await HttpJson.SendAsync(a, HttpMethod.Put, "/v1/webhooks/wh_missing", new { endpoint = "https://example.net/c", events = new[] { "*" } });
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
 }

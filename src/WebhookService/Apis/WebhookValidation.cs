@@ -42,6 +42,17 @@ public static class WebhookValidation
         return uri.ToString();
     }
 
+    public static string? Status(string? status, Dictionary<string, string[]> errors)
+    {
+        if (status is not null && !WebhookStatus.All.Contains(status))
+        {
+            errors["status"] = ["enabled or disabled."];
+            return null;
+        }
+
+        return status;
+    }
+
     /// <summary>The filter to store: known types, de-duplicated; <c>*</c> (or nothing) means all, stored as empty.</summary>
     public static List<string>? Events(List<string?>? events, Dictionary<string, string[]> errors)
     {

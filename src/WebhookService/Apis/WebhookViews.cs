@@ -29,3 +29,11 @@ public sealed record DeliveryView(
 }
 
 public sealed record AttemptView(DateTimeOffset At, int? StatusCode, int LatencyMs, string? Error, string? Response);
+
+/// <summary>The newest entries of an endpoint's history (changes are rare: a fixed page is enough).</summary>
+public sealed record WebhookHistory([property: JsonPropertyName("object")] string Kind, IReadOnlyList<WebhookHistoryEntry> Data)
+{
+    public const int Limit = 100;
+}
+
+public sealed record WebhookHistoryEntry([property: JsonPropertyName("object")] string Kind, string Type, bool Automatic, string Reason, DateTimeOffset CreatedAt);

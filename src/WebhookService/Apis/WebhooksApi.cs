@@ -26,10 +26,13 @@ public static class WebhooksApi
         api.MapGet("/", List).WithSummary("List endpoints (cursor)");
         api.MapGet("/{id}", Get).WithSummary("One endpoint, with its health");
         api.MapPatch("/{id}", Update).WithSummary("Change the URL, the events, or enable / disable");
+        api.MapPut("/{id}", Replace).WithSummary("Replace the URL and the events (required, as on create) and the status (enabled when left out)");
         api.MapDelete("/{id}", Delete).WithSummary("Delete an endpoint and its deliveries");
         api.MapPost("/{id}/rotate-secret", RotateSecret).WithSummary("A new signing secret; the old one also signs for 24 hours");
-        api.MapPost("/{id}/test", Test).WithSummary("Send a webhook.test event");
-        api.MapGet("/{id}/deliveries", Deliveries).WithSummary("Deliveries to this endpoint, newest first, each with its attempts (cursor)");
+        api.MapGet("/{id}/history", WebhookDeliveriesApi.History).WithSummary("When and why the endpoint was disabled or enabled, newest first");
+        api.MapPost("/{id}/test", WebhookDeliveriesApi.Test).WithSummary("Send a webhook.test event");
+        api.MapGet("/{id}/deliveries", WebhookDeliveriesApi.Deliveries).WithSummary("Deliveries to this endpoint, newest first, each with its attempts (cursor)");
+        api.MapPost("/{id}/deliveries/{deliveryId}/replay", WebhookDeliveriesApi.Replay).WithSummary("Send a delivery again now, with the same webhook-id (409 while the endpoint is disabled)");
         return app;
     }
 
@@ -78,16 +81,25 @@ public static class WebhooksApi
         var newUrl = request?.Endpoint ?? request?.Url;
         var url = newUrl is null ? null : WebhookValidation.Url(newUrl, outbound.Value, errors, request!.Endpoint is null ? "url" : "endpoint");
         var events = request?.Events is null ? null : WebhookValidation.Events(request.Events, errors);
-        if (request?.Status is { } status && !WebhookStatus.All.Contains(status))
-        {
-            errors["status"] = ["enabled or disabled."];
-        }
+        var status = WebhookValidation.Status(request?.Status, errors);
+        return errors.Count > 0 ? Problems.Validation(errors) : await ChangeAsync(id, url, events, status, caller, db, clock, cancellationToken);
+    }
 
-        if (errors.Count > 0)
-        {
-            return Problems.Validation(errors);
-        }
+    /// <summary>PUT: the whole endpoint as on create; a status left out means enabled, as a new endpoint is.</summary>
+    public static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> Replace(
+        string id, WebhookRequest? request, Caller caller, WebhooksDbContext db, IOptions<OutboundOptions> outbound, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var field = request?.Endpoint is null && request?.Url is not null ? "url" : "endpoint";
+        var url = WebhookValidation.Url(request?.Endpoint ?? request?.Url, outbound.Value, errors, field);
+        var events = WebhookValidation.Events(request?.Events, errors);
+        var status = WebhookValidation.Status(request?.Status, errors) ?? WebhookStatus.Enabled;
+        return errors.Count > 0 ? Problems.Validation(errors) : await ChangeAsync(id, url, events, status, caller, db, clock, cancellationToken);
+    }
 
+    private static async Task<Results<Ok<WebhookView>, ProblemHttpResult>> ChangeAsync(
+        string id, string? url, List<string>? events, string? status, Caller caller, WebhooksDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
         var endpoint = await Owned(db, caller).FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
         if (endpoint is null)
         {
@@ -97,14 +109,17 @@ public static class WebhooksApi
         var now = clock.GetUtcNow();
         endpoint.Url = url ?? endpoint.Url;
         endpoint.Events = events ?? endpoint.Events;
-        if (request?.Status is { } newStatus && newStatus != endpoint.Status)
+        if (status is not null && status != endpoint.Status)
         {
-            endpoint.Status = newStatus;
-            // Enabling starts a fresh run: the failures that disabled it are history, and its pending deliveries resume.
+            endpoint.Status = status;
+            // Enabling starts a fresh run: the failures that disabled it are history (kept in webhook_endpoint_events), and its pending deliveries resume.
             endpoint.DisabledReason = null;
-            endpoint.DisabledAt = newStatus == WebhookStatus.Disabled ? now : null;
+            endpoint.DisabledAt = status == WebhookStatus.Disabled ? now : null;
             endpoint.ConsecutiveFailures = 0;
             endpoint.FailingSince = null;
+            var disabled = status == WebhookStatus.Disabled;
+            StatusChanges.Record(db, endpoint.OrganizationId, id, disabled ? StatusChanges.Disabled : StatusChanges.Enabled, automatic: false,
+                disabled ? "Disabled through the API." : "Enabled through the API.", now);
         }
 
         endpoint.UpdatedAt = now;
@@ -135,47 +150,11 @@ public static class WebhooksApi
         return TypedResults.Ok(WebhookView.Of(endpoint, secret));
     }
 
-    public static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> Test(string id, Caller caller, WebhooksDbContext db, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        var endpoint = await Owned(db, caller).AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, cancellationToken);
-        if (endpoint is null)
-        {
-            return NotFound(id);
-        }
-
-        var now = clock.GetUtcNow();
-        var delivery = new WebhookDelivery
-        {
-            Id = Ids.New("msg"), EndpointId = id, OrganizationId = endpoint.OrganizationId, EventId = Ids.New("test"), Type = WebhookEventTypes.Test,
-            Payload = WebhookPayloads.Test(id, now), NextAttemptAt = now, CreatedAt = now,
-        };
-        db.Deliveries.Add(delivery);
-        await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Accepted($"/v1/webhooks/{id}/deliveries", DeliveryView.Of(delivery));
-    }
-
-    public static async Task<Results<Ok<CursorPage<DeliveryView>>, ProblemHttpResult>> Deliveries(
-        string id, Caller caller, WebhooksDbContext db, int? limit, string? after, string? before, CancellationToken cancellationToken)
-    {
-        if (!CursorQuery.TryParse(limit, after, before, out var page, out var errors))
-        {
-            return Problems.Validation(errors);
-        }
-
-        if (!await Owned(db, caller).AnyAsync(w => w.Id == id, cancellationToken))
-        {
-            return NotFound(id);
-        }
-
-        var deliveries = db.Deliveries.AsNoTracking().Include(d => d.AttemptLog).Where(d => d.EndpointId == id);
-        return TypedResults.Ok(await deliveries.ToCursorPageAsync(page, d => d.Id, DeliveryView.Of, cancellationToken));
-    }
-
-    private static IQueryable<WebhookEndpoint> Owned(WebhooksDbContext db, Caller caller)
+    internal static IQueryable<WebhookEndpoint> Owned(WebhooksDbContext db, Caller caller)
     {
         var organizationId = caller.RequiredOrganizationId;
         return db.Endpoints.Where(w => w.OrganizationId == organizationId);
     }
 
-    private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"Webhook {id} was not found.");
+    internal static ProblemHttpResult NotFound(string id) => Problems.NotFound($"Webhook {id} was not found.");
 }

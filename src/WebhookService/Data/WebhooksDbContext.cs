@@ -10,6 +10,7 @@ public sealed class WebhooksDbContext(DbContextOptions<WebhooksDbContext> option
     public DbSet<WebhookEndpoint> Endpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> Deliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> Attempts => Set<WebhookAttempt>();
+    public DbSet<WebhookEndpointEvent> EndpointEvents => Set<WebhookEndpointEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -27,8 +28,8 @@ public sealed class WebhooksDbContext(DbContextOptions<WebhooksDbContext> option
             // Fan-out inserts ON CONFLICT DO NOTHING on this: one delivery per (endpoint, event), however often the event arrives.
             e.HasIndex(x => new { x.EndpointId, x.EventId }).IsUnique();
             e.HasIndex(x => new { x.EndpointId, x.Id });
-            // The worker's claim: due deliveries by time, only those not settled.
-            e.HasIndex(x => x.NextAttemptAt).HasFilter("status IN ('pending', 'sending')");
+            // The claim, per endpoint: its earliest due deliveries, and its attempts in flight.
+            e.HasIndex(x => new { x.EndpointId, x.NextAttemptAt }).HasFilter("status IN ('pending', 'sending')");
             e.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(x => x.AttemptLog).WithOne().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
         });
@@ -37,6 +38,13 @@ public sealed class WebhooksDbContext(DbContextOptions<WebhooksDbContext> option
             e.ToTable("webhook_attempts");
             e.HasKey(x => x.Id);
             e.HasIndex(x => new { x.DeliveryId, x.At });
+        });
+        modelBuilder.Entity<WebhookEndpointEvent>(e =>
+        {
+            e.ToTable("webhook_endpoint_events");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.EndpointId, x.Id });
+            e.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

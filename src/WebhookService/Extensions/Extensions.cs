@@ -16,6 +16,8 @@ internal static class Extensions
         builder.Services.AddScoped<FanOut>();
         builder.Services.AddScoped<DeliveryClaims>();
         builder.Services.AddScoped<AttemptRecorder>();
+        builder.Services.AddScoped<SuccessRecorder>();
+        builder.Services.AddSingleton<DeliveryWakeUp>();
         builder.Services.AddSingleton<DeliverySender>();
         builder.Services.AddHostedService<DeliveryWorker>();
     }

@@ -66,6 +66,10 @@ public sealed class AttemptRecorder(WebhooksDbContext db, IOptions<WebhookOption
             """, endpointId, now, gone, settings.DisableAfterFailures, now - settings.DisableAfterFailingFor, reason).ToListAsync(cancellationToken);
         if (disabled is [{ } why])
         {
+            // Same transaction as the update: the history entry and the outbox event exist exactly when the endpoint was disabled.
+            var organizationId = await db.Endpoints.Where(w => w.Id == endpointId).Select(w => w.OrganizationId).SingleAsync(cancellationToken);
+            StatusChanges.Record(db, organizationId, endpointId, StatusChanges.Disabled, automatic: true, why, now);
+            await db.SaveChangesAsync(cancellationToken);
             logger.LogWarning("Webhook {EndpointId} disabled: {Reason}", endpointId, why);
         }
     }

@@ -13,9 +13,12 @@ public sealed record ClaimedDelivery(string Id, string EndpointId, string Url, s
 /// Claims due deliveries for this replica. The claim marks them <c>sending</c> with a lease
 /// (<see cref="WebhookOptions.ClaimTimeout"/>) and commits before any request is made, so a
 /// crashed worker's deliveries are taken again when the lease lapses, and nothing is lost.
-/// Rows are locked FOR UPDATE SKIP LOCKED (a delivery being settled is skipped), and claims
-/// take one advisory lock, so replicas claim one after another and the per-endpoint limit
-/// counts every replica's attempts in flight exactly. A claim is one short statement.
+/// Each enabled endpoint gets at most its free slots (the limit minus its attempts in flight),
+/// its earliest due deliveries first, so one endpoint's backlog never hides another's
+/// deliveries; every probe is one index range on (endpoint, next attempt). Rows are locked FOR
+/// UPDATE SKIP LOCKED (a delivery being settled is skipped), and claims take one advisory
+/// lock, so replicas claim one after another and the per-endpoint limit counts every replica's
+/// attempts in flight exactly. A claim is one statement.
 /// </summary>
 public sealed class DeliveryClaims(WebhooksDbContext db, SecretOpener secrets, IOptions<WebhookOptions> options, TimeProvider clock)
 {
@@ -30,25 +33,27 @@ public sealed class DeliveryClaims(WebhooksDbContext db, SecretOpener secrets, I
         {
             await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(@p0)", [ClaimLock], token);
             return await db.Database.SqlQueryRaw<string>("""
-                WITH due AS (
-                    SELECT d.id, d.endpoint_id, d.next_attempt_at FROM webhook_deliveries d
-                    JOIN webhook_endpoints w ON w.id = d.endpoint_id AND w.status = 'enabled'
-                    WHERE d.status IN ('pending', 'sending') AND d.next_attempt_at <= @p0
+                -- "status IN (…)" is repeated where it is implied, so the planner sees the partial index applies.
+                WITH capacity AS (
+                    SELECT w.id, @p2 - (SELECT count(*) FROM webhook_deliveries s
+                                        WHERE s.endpoint_id = w.id AND s.status IN ('pending', 'sending') AND s.status = 'sending' AND s.next_attempt_at > @p0) AS free
+                    FROM webhook_endpoints w WHERE w.status = 'enabled'
+                ), due AS (
+                    SELECT d.id, d.next_attempt_at FROM capacity c
+                    CROSS JOIN LATERAL (
+                        SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
+                        WHERE d.endpoint_id = c.id AND d.status IN ('pending', 'sending') AND d.next_attempt_at <= @p0
+                        ORDER BY d.next_attempt_at LIMIT c.free
+                    ) d
+                    WHERE c.free > 0
                     ORDER BY d.next_attempt_at LIMIT @p1
-                    FOR UPDATE OF d SKIP LOCKED
-                ), in_flight AS (
-                    SELECT endpoint_id, count(*) AS n FROM webhook_deliveries
-                    WHERE status = 'sending' AND next_attempt_at > @p0 GROUP BY endpoint_id
-                ), ranked AS (
-                    SELECT due.id, due.next_attempt_at, row_number() OVER (PARTITION BY due.endpoint_id ORDER BY due.next_attempt_at, due.id) + coalesce(f.n, 0) AS slot
-                    FROM due LEFT JOIN in_flight f ON f.endpoint_id = due.endpoint_id
                 ), chosen AS (
-                    SELECT id FROM ranked WHERE slot <= @p2 ORDER BY next_attempt_at LIMIT @p3
+                    SELECT id FROM webhook_deliveries WHERE id IN (SELECT id FROM due) FOR UPDATE SKIP LOCKED
                 )
-                UPDATE webhook_deliveries d SET status = 'sending', next_attempt_at = @p4
+                UPDATE webhook_deliveries d SET status = 'sending', next_attempt_at = @p3
                 FROM chosen WHERE d.id = chosen.id
                 RETURNING d.id AS "Value"
-                """, now, max * 4, settings.ConcurrencyPerEndpoint, max, now + settings.ClaimTimeout).ToListAsync(token);
+                """, now, max, settings.ConcurrencyPerEndpoint, now + settings.ClaimTimeout).ToListAsync(token);
         }, cancellationToken);
         if (ids.Count == 0)
         {

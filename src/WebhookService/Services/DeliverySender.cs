@@ -42,11 +42,14 @@ public sealed class DeliverySender(IOptions<WebhookOptions> options, IOptions<Ou
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             var body = await ReadCappedAsync(response, cancellationToken);
-            return new AttemptResult(at, (int)response.StatusCode, Elapsed(watch), null, body);
+            var status = (int)response.StatusCode;
+            // Following would let a public endpoint point Send at an internal address; the receiver must answer itself.
+            var error = status is >= 300 and < 400 ? $"redirect not followed: {status} to {response.Headers.Location?.ToString() ?? "(no Location)"}" : null;
+            return new AttemptResult(at, status, Elapsed(watch), error, body);
         }
-        catch (OutboundRefusedException ex)
+        catch (HttpRequestException ex) when (Refusal(ex) is { } refusal)
         {
-            return new AttemptResult(at, null, Elapsed(watch), "refused: " + ex.Message, null);
+            return new AttemptResult(at, null, Elapsed(watch), "refused: " + refusal.Message, null);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -79,6 +82,20 @@ public sealed class DeliverySender(IOptions<WebhookOptions> options, IOptions<Ou
         }
 
         return Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    /// <summary>The outbound policy's refusal, which the handler wraps in an HttpRequestException.</summary>
+    private static OutboundRefusedException? Refusal(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is OutboundRefusedException refused)
+            {
+                return refused;
+            }
+        }
+
+        return null;
     }
 
     private static int Elapsed(Stopwatch watch) => (int)Math.Min(int.MaxValue, watch.ElapsedMilliseconds);

@@ -17,7 +17,7 @@ public sealed record OutgoingEvent(string EventId, string OrganizationId, string
 /// also ON CONFLICT DO NOTHING on (endpoint, event), so however an event is redelivered each
 /// endpoint gets it once. The worker sends them; nothing here touches the network.
 /// </summary>
-public sealed class FanOut(WebhooksDbContext db, TimeProvider clock)
+public sealed class FanOut(WebhooksDbContext db, DeliveryWakeUp wakeUp, TimeProvider clock)
 {
     public const string Consumer = "webhooks";
 
@@ -27,7 +27,7 @@ public sealed class FanOut(WebhooksDbContext db, TimeProvider clock)
     public async Task<int> AddAsync(IReadOnlyList<OutgoingEvent> batch, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        return await db.InTransactionAsync(async token =>
+        var added = await db.InTransactionAsync(async token =>
         {
             var fresh = new List<OutgoingEvent>();
             foreach (var received in batch)
@@ -54,6 +54,12 @@ public sealed class FanOut(WebhooksDbContext db, TimeProvider clock)
 
             return inserted;
         }, cancellationToken);
+        if (added > 0)
+        {
+            wakeUp.Wake();
+        }
+
+        return added;
     }
 
     private async Task<int> InsertAsync((string EndpointId, OutgoingEvent Event)[] rows, DateTimeOffset now, CancellationToken cancellationToken)

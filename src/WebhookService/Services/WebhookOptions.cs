@@ -42,6 +42,9 @@ public sealed class WebhookOptions
 
     public IReadOnlyList<TimeSpan> Schedule => RetrySchedule.Count > 0 ? RetrySchedule : DefaultRetrySchedule;
 
+    /// <summary>How much longer than <see cref="Timeout"/> a claim lasts: time to settle the attempt after the answer (the tests shorten it to see a crash recovered quickly).</summary>
+    public TimeSpan ClaimGrace { get; set; } = TimeSpan.FromSeconds(45);
+
     /// <summary>The claim lapses after this: longer than any attempt, so only a crashed worker's deliveries are taken over.</summary>
-    public TimeSpan ClaimTimeout => Timeout + TimeSpan.FromSeconds(45);
+    public TimeSpan ClaimTimeout => Timeout + ClaimGrace;
 }

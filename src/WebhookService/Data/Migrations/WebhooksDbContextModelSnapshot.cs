@@ -254,16 +254,16 @@ namespace Send.WebhookService.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_webhook_deliveries");
 
-                    b.HasIndex("NextAttemptAt")
-                        .HasDatabaseName("ix_webhook_deliveries_next_attempt_at")
-                        .HasFilter("status IN ('pending', 'sending')");
-
                     b.HasIndex("EndpointId", "EventId")
                         .IsUnique()
                         .HasDatabaseName("ix_webhook_deliveries_endpoint_id_event_id");
 
                     b.HasIndex("EndpointId", "Id")
                         .HasDatabaseName("ix_webhook_deliveries_endpoint_id_id");
+
+                    b.HasIndex("EndpointId", "NextAttemptAt")
+                        .HasDatabaseName("ix_webhook_deliveries_endpoint_id_next_attempt_at")
+                        .HasFilter("status IN ('pending', 'sending')");
 
                     b.ToTable("webhook_deliveries", (string)null);
                 });
@@ -348,6 +348,47 @@ namespace Send.WebhookService.Data.Migrations
                     b.ToTable("webhook_endpoints", (string)null);
                 });
 
+            modelBuilder.Entity("Send.WebhookService.Model.WebhookEndpointEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<bool>("Automatic")
+                        .HasColumnType("boolean")
+                        .HasColumnName("automatic");
+
+                    b.Property<string>("EndpointId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("endpoint_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_endpoint_events");
+
+                    b.HasIndex("EndpointId", "Id")
+                        .HasDatabaseName("ix_webhook_endpoint_events_endpoint_id_id");
+
+                    b.ToTable("webhook_endpoint_events", (string)null);
+                });
+
             modelBuilder.Entity("Send.WebhookService.Model.WebhookAttempt", b =>
                 {
                     b.HasOne("Send.WebhookService.Model.WebhookDelivery", null)
@@ -366,6 +407,16 @@ namespace Send.WebhookService.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_deliveries_webhook_endpoints_endpoint_id");
+                });
+
+            modelBuilder.Entity("Send.WebhookService.Model.WebhookEndpointEvent", b =>
+                {
+                    b.HasOne("Send.WebhookService.Model.WebhookEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_endpoint_events_webhook_endpoints_endpoint_id");
                 });
 
             modelBuilder.Entity("Send.WebhookService.Model.WebhookDelivery", b =>
