@@ -26,21 +26,23 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
 
     private sealed record Pending(Email Email, TaskCompletionSource Stored);
 
-    /// <summary>Stores the email with the next group; completes once it is committed, or throws what the write threw.</summary>
-    public Task StoreAsync(Email email)
+    /// <summary>
+    /// Stores the email with the next group; completes once it is committed, or throws what the
+    /// write threw. Once shutdown has closed the queue (hosted services stop before Kestrel has
+    /// drained its requests), the email is written by <paramref name="writeAlone"/> instead.
+    /// </summary>
+    public Task StoreAsync(Email email, Func<Task> writeAlone)
     {
         var pending = new Pending(email, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         // Not cancellable once queued: the email may be in a transaction already, and the caller
-        // must learn whether it was stored. Writing after shutdown began is refused, not lost.
-        return _queue.Writer.TryWrite(pending)
-            ? pending.Stored.Task
-            : Task.FromException(new InvalidOperationException("EmailService is shutting down; the email was not stored."));
+        // must learn whether it was stored.
+        return _queue.Writer.TryWrite(pending) ? pending.Stored.Task : writeAlone();
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync, CancellationToken.None)));
 
-    /// <summary>Takes no new emails, then writes those still queued before the host stops (requests in flight are drained first).</summary>
+    /// <summary>Takes no new emails (later ones are written alone), then writes those still queued.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
