@@ -78,6 +78,33 @@ public sealed class SendingTests(EmailCluster cluster) : IClassFixture<EmailClus
     }
 
     [Fact]
+    public async Task Two_hundred_concurrent_single_sends_are_committed_in_groups_each_whole_and_once()
+    {
+        using var admin = cluster.CreateAuthenticatedClient();
+        using var api = cluster.CreateAuthenticatedClient(await CreateKeyAsync(admin, new { name = "grouped", permission = "sending_access", environment = "test" }));
+        var subject = $"Grouped {Guid.NewGuid():N}";
+
+        // Sent all at once, so the writers find many waiting and commit them together.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+        {
+            using var response = await api.PostAsJsonAsync("/v1/emails", new { from = "me@grouped.example", to = $"r{i}@example.com", subject, text = "hi" });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        }));
+
+        Assert.Equal(200, answers.Distinct().Count());
+        // Every acknowledged email is stored with its first timeline step and both of its accept events, once
+        // (the sandbox then sends them, which adds email.sent events: those are not counted).
+        Assert.Equal(200L, await cluster.CountAsync($"SELECT count(*) FROM emails WHERE subject = '{subject}'"));
+        Assert.Equal(200L, await cluster.CountAsync(
+            $"SELECT count(*) FROM email_timeline t JOIN emails e ON e.id = t.email_id WHERE e.subject = '{subject}' AND t.status = 'queued'"));
+        Assert.Equal(200L, await cluster.CountAsync(
+            $"SELECT count(*) FROM outbox_messages m JOIN emails e ON m.payload->>'email_id' = e.id WHERE e.subject = '{subject}' AND m.type = 'send.email.queued.v1'"));
+        Assert.Equal(200L, await cluster.CountAsync(
+            $"SELECT count(*) FROM outbox_messages m JOIN emails e ON m.payload->>'email_id' = e.id WHERE e.subject = '{subject}' AND m.payload->>'event' = 'email.queued'"));
+    }
+
+    [Fact]
     public async Task A_test_key_may_send_from_any_address_and_nothing_is_delivered()
     {
         using var admin = cluster.CreateAuthenticatedClient();
