@@ -4,7 +4,22 @@ using System.Net.Sockets;
 namespace Send.BuildingBlocks.Outbound;
 
 /// <summary>Send refused to connect: the URL leads to an address <see cref="OutboundAddressPolicy"/> refuses.</summary>
-public sealed class OutboundRefusedException(string message) : HttpRequestException(message);
+public sealed class OutboundRefusedException(string message) : HttpRequestException(message)
+{
+    /// <summary>The refusal behind a failed request: HttpClient wraps what the connect callback throws.</summary>
+    public static OutboundRefusedException? In(Exception? failure)
+    {
+        for (; failure is not null; failure = failure.InnerException)
+        {
+            if (failure is OutboundRefusedException refused)
+            {
+                return refused;
+            }
+        }
+
+        return null;
+    }
+}
 
 /// <summary>
 /// HTTP clients for customer-supplied URLs. The address is checked where the connection is

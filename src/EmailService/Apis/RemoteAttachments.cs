@@ -61,7 +61,7 @@ public sealed class RemoteAttachments(IOptions<OutboundOptions> options, ILogger
 
             return new RemoteFile(buffer.ToArray(), response.Content.Headers.ContentType?.MediaType, null);
         }
-        catch (HttpRequestException e) when (Refused(e) is { } refused)
+        catch (HttpRequestException e) when (OutboundRefusedException.In(e) is { } refused)
         {
             logger.LogWarning("Refused to fetch attachment {Host}: {Reason}", uri.Host, refused.Message);
             return new RemoteFile(null, null, $"Send does not fetch from {uri.Host}: {refused.Message}");
@@ -77,19 +77,6 @@ public sealed class RemoteAttachments(IOptions<OutboundOptions> options, ILogger
     }
 
     private static RemoteFile TooLarge() => new(null, null, $"Larger than {EmailRules.MaxTotalBytes / (1024 * 1024)} MB.");
-
-    private static OutboundRefusedException? Refused(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (e is OutboundRefusedException refused)
-            {
-                return refused;
-            }
-        }
-
-        return null;
-    }
 
     public void Dispose() => _http.Dispose();
 }

@@ -47,7 +47,7 @@ public sealed class DeliverySender(IOptions<WebhookOptions> options, IOptions<Ou
             var error = status is >= 300 and < 400 ? $"redirect not followed: {status} to {response.Headers.Location?.ToString() ?? "(no Location)"}" : null;
             return new AttemptResult(at, status, Elapsed(watch), error, body);
         }
-        catch (HttpRequestException ex) when (Refusal(ex) is { } refusal)
+        catch (HttpRequestException ex) when (OutboundRefusedException.In(ex) is { } refusal)
         {
             return new AttemptResult(at, null, Elapsed(watch), "refused: " + refusal.Message, null);
         }
@@ -82,20 +82,6 @@ public sealed class DeliverySender(IOptions<WebhookOptions> options, IOptions<Ou
         }
 
         return Encoding.UTF8.GetString(buffer, 0, read);
-    }
-
-    /// <summary>The outbound policy's refusal, which the handler wraps in an HttpRequestException.</summary>
-    private static OutboundRefusedException? Refusal(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (e is OutboundRefusedException refused)
-            {
-                return refused;
-            }
-        }
-
-        return null;
     }
 
     private static int Elapsed(Stopwatch watch) => (int)Math.Min(int.MaxValue, watch.ElapsedMilliseconds);
