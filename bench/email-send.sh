@@ -11,7 +11,8 @@
 #
 # ACCEPT_ONLY=1 measures accepting alone: EmailService runs without its sending worker
 # (Sending__Worker=false, as the chart's emailservice deployment does), so queued emails wait in
-# the transport and delivery takes no CPU from the requests.
+# the transport and delivery takes no CPU from the requests. DELIVERY_ONLY=1 skips parts 1 and 2:
+# the worker then delivers the five batches with nothing else queued before them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_ROUND=${1:-10}
@@ -96,6 +97,7 @@ parts = [(name, (int(y) - int(x)) * 1000 / hz / n) for name, x, y in zip(names, 
 print(f'  CPU per request, {sys.argv[4]}: ' + ', '.join(f'{name} {ms:.2f} ms' for name, ms in parts) + f'; total {sum(ms for _, ms in parts):.2f} ms')" "$1" "$2" "$3" "$4"
 }
 SEND="http://127.0.0.1:$GW_PORT/v1/emails"; BASE="http://127.0.0.1:$BASE_PORT/v1/emails"
+if [ "${DELIVERY_ONLY:-0}" != 1 ]; then
 echo "warming up…"
 wrk -t2 -c"$CONNECTIONS" -d10s -s "$work/post.lua" "$SEND" >/dev/null; wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/post.lua" "$BASE" >/dev/null
 
@@ -130,6 +132,8 @@ function delay() return -math.log(1 - math.random()) * mean_gap_ms end
 LUA
 wrk -t2 -c64 -d20s --latency -s "$work/paced.lua" "$SEND" |
   awk '/Requests\/sec/ {print "achieved req/s: " $2} /^ +50%/ {print "p50: " $2} /^ +90%/ {print "p90: " $2} /^ +99%/ {print "p99: " $2 " (goal: at most 25 ms)"} /Non-2xx/ {print "non-2xx answers: " $NF}'
+
+fi
 
 echo "== 3. a 1,000-email batch, accepted (5 times)"
 python3 -c "

@@ -132,6 +132,53 @@ public sealed class ProvidersTests(ProvidersCluster cluster) : IClassFixture<Pro
     }
 
     [Fact]
+    public async Task Emails_delivered_in_one_chunk_each_settle_on_their_own_outcome()
+    {
+        await cluster.AddDomainAsync("mixed.test", organizationId: ProvidersCluster.ResendOnlyOrganization);
+        using var api = cluster.CreateAuthenticatedClient(await cluster.ResendOnlyOrganizationKeyAsync());
+
+        // One batch is queued together, so the worker takes its emails in one bulk delivery:
+        // one lease, one load, one settling transaction for accepted, rejected and throttled alike.
+        var run = Guid.NewGuid().ToString("N");
+        string[] subjects = [.. Enumerable.Range(0, 3).SelectMany(i => new[] { $"fine {run} {i}", "rejected", $"throttled once {run} {i}" })];
+        using var response = await api.PostAsJsonAsync("/v1/emails/batch",
+            subjects.Select(subject => new { from = "shop@mixed.test", to = "buyer@example.com", subject, text = "hi" }));
+        var batch = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, batch.ToString());
+        var ids = batch.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("id").GetString()!).ToList();
+
+        var settled = await Task.WhenAll(ids.Select(id => Eventually.Until(() => api.GetFromJsonAsync<JsonElement>($"/v1/emails/{id}"),
+            e => e.GetProperty("last_event").GetString() is "failed" or "sent", Patience, $"email {id} to settle")));
+        for (var i = 0; i < subjects.Length; i++)
+        {
+            var steps = Timeline(settled[i]).Select(t => t.Status).ToList();
+            switch (i % 3)
+            {
+                case 0:
+                    Assert.Equal(["queued", "sent"], steps);
+                    break;
+                case 1:
+                    Assert.Equal(["queued", "failed"], steps);
+                    Assert.Contains("Resend 422 validation_error", Timeline(settled[i]).Last().Detail, StringComparison.Ordinal);
+                    break;
+                default:
+                    Assert.Equal(["queued", "attempt_failed", "sent"], steps);
+                    break;
+            }
+        }
+
+        // Each email announces its outcome once, and was handed to Resend once per attempt.
+        var idList = string.Join(",", ids.Select(id => $"'{id}'"));
+        Assert.Equal(9L, await cluster.CountAsync(
+            $"SELECT count(*) FROM outbox_messages WHERE payload->>'email_id' IN ({idList}) AND payload->>'event' IN ('email.sent', 'email.failed')"));
+        Assert.Equal(3L, await cluster.CountAsync($"SELECT count(*) FROM emails WHERE id IN ({idList}) AND status = 'failed' AND sent_at IS NULL AND lease_owner IS NULL"));
+        Assert.Equal(6L, await cluster.CountAsync(
+            $"SELECT count(*) FROM emails WHERE id IN ({idList}) AND status = 'sent' AND sent_at IS NOT NULL AND provider = 'resend' AND provider_message_id IS NOT NULL AND lease_owner IS NULL"));
+        Assert.All(subjects.Where(s => s.StartsWith("throttled", StringComparison.Ordinal)),
+            subject => Assert.Equal(2, cluster.Resend.Received.Count(r => r.Body.GetProperty("subject").GetString() == subject)));
+    }
+
+    [Fact]
     public async Task With_SES_a_domain_can_verify_with_SES_Easy_DKIM_CNAMEs_instead_of_Send_DKIM_record()
     {
         using var api = cluster.CreateAuthenticatedClient();

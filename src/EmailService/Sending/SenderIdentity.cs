@@ -30,11 +30,31 @@ public sealed class SenderIdentity(SecretBox secrets, TimeProvider clock)
     private readonly ConcurrentDictionary<(string Organization, string Domain), (DomainKey? Key, DateTimeOffset Until)> _domains = new();
     private readonly ConcurrentDictionary<string, DkimSigner> _signers = new(StringComparer.Ordinal);
 
-    /// <summary>Signs <paramref name="message"/> and returns the envelope sender; without a domain key, the From address and no signature.</summary>
-    public async Task<MailboxAddress> ApplyAsync(EmailDbContext db, Email email, MimeMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// The signing key of each distinct sender domain among <paramref name="emails"/>, looked up
+    /// one after another on <paramref name="db"/> (a DbContext serves one query at a time), so
+    /// the messages can then be signed in parallel without touching the database.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(string Organization, string Domain), DomainKey?>> KeysAsync(
+        EmailDbContext db, IEnumerable<Email> emails, CancellationToken cancellationToken)
     {
-        var key = await KeyAsync(db, email, cancellationToken);
-        if (key is null)
+        var keys = new Dictionary<(string Organization, string Domain), DomainKey?>();
+        foreach (var email in emails.Where(e => !e.Test))
+        {
+            var domain = (email.OrganizationId, email.FromDomain);
+            if (!keys.ContainsKey(domain))
+            {
+                keys[domain] = await KeyAsync(db, domain, cancellationToken);
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>Signs <paramref name="message"/> and returns the envelope sender; without a domain key, the From address and no signature.</summary>
+    public MailboxAddress Apply(Email email, MimeMessage message, IReadOnlyDictionary<(string Organization, string Domain), DomainKey?> keys)
+    {
+        if (email.Test || keys.GetValueOrDefault((email.OrganizationId, email.FromDomain)) is not { } key)
         {
             return MailboxAddress.Parse(email.From);
         }
@@ -56,22 +76,17 @@ public sealed class SenderIdentity(SecretBox secrets, TimeProvider clock)
         return new MailboxAddress(null, $"bounces+{email.Id}@{key.ReturnPath}.{key.Domain}");
     }
 
-    private async Task<DomainKey?> KeyAsync(EmailDbContext db, Email email, CancellationToken cancellationToken)
+    private async Task<DomainKey?> KeyAsync(EmailDbContext db, (string Organization, string Domain) cacheKey, CancellationToken cancellationToken)
     {
-        if (email.Test)
-        {
-            return null;
-        }
-
         var now = clock.GetUtcNow();
-        var cacheKey = (email.OrganizationId, email.FromDomain);
         if (_domains.TryGetValue(cacheKey, out var cached) && cached.Until > now)
         {
             return cached.Key;
         }
 
+        var (organizationId, name) = cacheKey;
         var domain = await db.Domains.AsNoTracking()
-            .Where(d => d.OrganizationId == email.OrganizationId && d.Name == email.FromDomain && d.DkimPrivateKeySealed != null)
+            .Where(d => d.OrganizationId == organizationId && d.Name == name && d.DkimPrivateKeySealed != null)
             .Select(d => new { d.Id, d.Name, d.DkimSelector, d.DkimPrivateKeySealed, d.ReturnPathSubdomain })
             .FirstOrDefaultAsync(cancellationToken);
         var key = domain is null ? null : new DomainKey(domain.Id, domain.Name, domain.DkimSelector!, domain.DkimPrivateKeySealed!, domain.ReturnPathSubdomain);
@@ -79,5 +94,6 @@ public sealed class SenderIdentity(SecretBox secrets, TimeProvider clock)
         return key;
     }
 
-    private sealed record DomainKey(string DomainId, string Domain, string Selector, string Sealed, string ReturnPath);
+    /// <summary>A sender domain's DKIM key, still sealed, and its return-path subdomain.</summary>
+    public sealed record DomainKey(string DomainId, string Domain, string Selector, string Sealed, string ReturnPath);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Send.BuildingBlocks.Messaging.Subscribing;
 using Send.Contracts;
 using Send.Contracts.Events;
@@ -18,19 +19,51 @@ public static class SendingEndpoints
             return app;
         }
 
-        app.MapPost("/events/email-send", Handle).WithSubscription(messagingApp, Topics.EmailSend);
-        app.MapPost("/events/email-send-priority", Handle).WithSubscription(messagingApp, Topics.EmailSendPriority, highPriority: true);
+        // In bulk: a chunk of emails is leased, loaded and settled in a few statements, and its
+        // messages go to the provider together (see EmailSender).
+        var chunk = options?.BatchSize ?? new SendingOptions().BatchSize;
+        app.MapPost("/events/email-send", Handle).WithBulkSubscription(messagingApp, Topics.EmailSend, chunk);
+        app.MapPost("/events/email-send-priority", Handle).WithBulkSubscription(messagingApp, Topics.EmailSendPriority, chunk, highPriority: true);
         return app;
     }
 
-    private static async Task<IResult> Handle(EmailQueued queued, EmailSender sender, CancellationToken cancellationToken) =>
-        await sender.SendAsync(queued.EmailId, cancellationToken) == SendStep.Done
-            ? SubscriptionResults.Success()
-            : SubscriptionResults.Retry();
+    private static async Task<IResult> Handle(BulkDelivery bulk, EmailSender sender, ILogger<EmailSender> logger, CancellationToken cancellationToken)
+    {
+        var queued = new List<(BulkDeliveryEntry Entry, string EmailId)>();
+        var answers = new BulkAnswers();
+        foreach (var entry in bulk.Entries)
+        {
+            try
+            {
+                queued.Add((entry, entry.Data<EmailQueued>().EmailId));
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
+            {
+                // Never dropped: retried until the transport dead-letters it, where an operator sees it.
+                logger.LogError("Send queue entry {Entry} is not an EmailQueued event: {Error}", entry.EntryId, ex.Message);
+                answers.Retry(entry);
+            }
+        }
+
+        var steps = await sender.SendAsync([.. queued.Select(q => q.EmailId)], cancellationToken);
+        foreach (var (entry, emailId) in queued)
+        {
+            if (steps[emailId] == SendStep.Done)
+            {
+                answers.Success(entry);
+            }
+            else
+            {
+                answers.Retry(entry);
+            }
+        }
+
+        return answers.ToResult();
+    }
 
     public static IHostApplicationBuilder AddSendingWorker(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<SendingOptions>().BindConfiguration(SendingOptions.SectionName);
+        builder.Services.AddOptions<SendingOptions>().BindConfiguration(SendingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddProviders(builder.Configuration);
         builder.Services.AddSingleton<SenderIdentity>();
         builder.Services.AddScoped<EmailSender>();

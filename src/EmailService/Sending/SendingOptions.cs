@@ -21,6 +21,13 @@ public sealed class SendingOptions
     /// <summary>How long a worker holds an email while sending it; longer than an SMTP timeout.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Emails per delivery from the send queues, leased, sent and settled together. Smaller than
+    /// the transport's concurrency (64), so a second chunk is on its way while one is settling.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1000)]
+    public int BatchSize { get; set; } = 32;
+
     /// <summary>How long past its lease an email stuck in sending waits before it is requeued.</summary>
     public TimeSpan AbandonedGrace { get; set; } = TimeSpan.FromSeconds(30);
 }
