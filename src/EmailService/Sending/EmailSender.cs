@@ -113,9 +113,9 @@ public sealed class EmailSender(
     }
 
     /// <summary>
-    /// Settles the chunk in one transaction: one <c>UPDATE</c> for every email (an email given
-    /// back to the queue only while this lease still holds it), then their timeline steps and
-    /// events in one batch of inserts.
+    /// Settles the chunk in one transaction of three statements: one <c>UPDATE</c> for every email
+    /// (an email given back to the queue only while this lease still holds it), one insert of
+    /// their timeline steps, one of their events.
     /// </summary>
     private async Task RecordAsync(string lease, IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken)
     {
@@ -125,6 +125,13 @@ public sealed class EmailSender(
         var providerNames = deliveries.Select(d => d.Status == EmailStatus.Queued ? null : d.Outcome.Provider).ToArray();
         var providerMessageIds = deliveries.Select(d => d.Status == EmailStatus.Sent ? d.Outcome.Result.ProviderMessageId : null).ToArray();
         var errors = deliveries.Select(d => d.Status == EmailStatus.Sent ? null : d.Outcome.Result.Error).ToArray();
+        var steps = new List<EmailTimelineEntry>();
+        var events = new List<OutboxMessage>();
+        foreach (var delivery in deliveries)
+        {
+            AddSteps(delivery, now, steps, events);
+        }
+
         await db.InTransactionAsync(async token =>
         {
             await db.Database.ExecuteSqlAsync($"""
@@ -139,12 +146,16 @@ public sealed class EmailSender(
                 FROM unnest({ids}, {statuses}, {providerNames}, {providerMessageIds}, {errors}) AS v(id, status, provider, provider_message_id, error)
                 WHERE e.id = v.id AND (v.status <> 'queued' OR e.lease_owner = {lease})
                 """, token);
-            foreach (var delivery in deliveries)
+            if (steps.Count > 0)
             {
-                AddSteps(delivery, now);
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO email_timeline (email_id, status, occurred_at, detail)
+                    SELECT * FROM unnest({steps.Select(t => t.EmailId).ToArray()}, {steps.Select(t => t.Status).ToArray()},
+                                         {steps.Select(t => t.OccurredAt).ToArray()}, {steps.Select(t => t.Detail).ToArray()})
+                    """, token);
             }
 
-            await db.SaveChangesAsync(token);
+            await db.InsertAsync(events, token);
         }, cancellationToken);
 
         foreach (var (email, status, outcome) in deliveries.Where(d => d.Status != EmailStatus.Sent))
@@ -165,12 +176,12 @@ public sealed class EmailSender(
     /// for a settled email — the outcome itself and its public event (and, for a test email, the
     /// simulator's provider events).
     /// </summary>
-    private void AddSteps(Delivery delivery, DateTimeOffset now)
+    private static void AddSteps(Delivery delivery, DateTimeOffset now, List<EmailTimelineEntry> steps, List<OutboxMessage> events)
     {
         var (email, status, outcome) = delivery;
         foreach (var (provider, attemptError) in outcome.FailedAttempts)
         {
-            db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = EmailStatus.AttemptFailed, OccurredAt = now, Detail = $"{provider}: {attemptError}" });
+            steps.Add(new EmailTimelineEntry { EmailId = email.Id, Status = EmailStatus.AttemptFailed, OccurredAt = now, Detail = $"{provider}: {attemptError}" });
         }
 
         if (status == EmailStatus.Queued)
@@ -180,13 +191,13 @@ public sealed class EmailSender(
 
         var result = outcome.Result;
         var error = status == EmailStatus.Sent ? null : result.Error;
-        db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = status, OccurredAt = now, Detail = error ?? $"{outcome.Provider}: {result.ProviderMessageId}" });
-        LifecycleEvents.Announce(db, email, status, now, now, error is null ? null : new Dictionary<string, string> { ["reason"] = error, ["provider"] = outcome.Provider });
+        steps.Add(new EmailTimelineEntry { EmailId = email.Id, Status = status, OccurredAt = now, Detail = error ?? $"{outcome.Provider}: {result.ProviderMessageId}" });
+        events.Add(LifecycleEvents.Message(email, status, now, now, error is null ? null : new Dictionary<string, string> { ["reason"] = error, ["provider"] = outcome.Provider }));
         if (email.Test && status == EmailStatus.Sent)
         {
             foreach (var simulated in SandboxSimulator.Events(email, result.ProviderMessageId ?? "", now))
             {
-                db.Enqueue(Topics.ProviderEvents, simulated, now);
+                events.Add(Outbox.Message(Topics.ProviderEvents, simulated, now));
             }
         }
     }

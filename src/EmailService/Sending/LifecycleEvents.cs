@@ -21,6 +21,10 @@ public static class LifecycleEvents
         string status, DateTimeOffset at, DateTimeOffset now, IReadOnlyDictionary<string, string>? details = null) =>
         db.Enqueue(Topics.EmailEvents, new EmailLifecycleEvent(organizationId, emailId, $"email.{status}", at, from, to, subject, details), now);
 
+    /// <summary>The announcement of <paramref name="email"/> reaching <paramref name="status"/>, as an outbox message for a bulk writer (<see cref="Outbox.InsertAsync"/>).</summary>
+    public static OutboxMessage Message(Email email, string status, DateTimeOffset at, DateTimeOffset now, IReadOnlyDictionary<string, string>? details = null) =>
+        Outbox.Message(Topics.EmailEvents, new EmailLifecycleEvent(email.OrganizationId, email.Id, $"email.{status}", at, email.From, email.To, email.Subject, details), now);
+
     /// <summary>What an email's acceptance announces: queued or scheduled, and the recipients left out as suppressed.</summary>
     public static void AnnounceAccepted(EmailDbContext db, Email email)
     {
