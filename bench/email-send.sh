@@ -132,8 +132,12 @@ local mean_gap_ms = 64 * 1000 / 500
 function init(args) math.randomseed(os.time() + math.floor(os.clock() * 1e6)) end
 function delay() return -math.log(1 - math.random()) * mean_gap_ms end
 LUA
-wrk -t2 -c64 -d20s --latency -s "$work/paced.lua" "$SEND" |
-  awk '/Requests\/sec/ {print "achieved req/s: " $2} /^ +50%/ {print "p50: " $2} /^ +90%/ {print "p90: " $2} /^ +99%/ {print "p99: " $2 " (goal: at most 25 ms)"} /Non-2xx/ {print "non-2xx answers: " $NF}'
+# The bare endpoint at the same rate right after: the floor this machine, PostgreSQL's commit and wrk set.
+for target in "send $SEND" "baseline $BASE"; do
+  wrk -t2 -c64 -d20s --latency -s "$work/paced.lua" "${target#* }" |
+    awk -v who="${target%% *}" '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +90%/ {p90=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF}
+      END {printf "%-8s achieved %s req/s, p50 %s, p90 %s, p99 %s%s%s\n", who, rps, p50, p90, p99, (who == "send" ? " (goal: p99 at most 25 ms)" : ""), (bad > 0 ? ", non-2xx answers: " bad : "")}'
+done
 
 fi
 
