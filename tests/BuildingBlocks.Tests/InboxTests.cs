@@ -58,10 +58,25 @@ public sealed class InboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bulk_mark_returns_only_the_events_seen_for_the_first_time_and_rolls_back_with_its_transaction()
+    {
+        var (a, b, c) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        Assert.True(await HandleAsync(a, commit: true));
+
+        // b's first bulk crashes before commit: nothing of it stays marked.
+        Assert.Equal([b], await MarkManyAsync([b, b], commit: false));
+        // a was processed alone before, b twice in one bulk counts once, c is new.
+        Assert.Equal([b, c], await MarkManyAsync([a, b, b, c], commit: true));
+        Assert.Empty(await MarkManyAsync([a, b, c], commit: true));
+        Assert.Empty(await MarkManyAsync([], commit: true));
+    }
+
+    [Fact]
     public async Task Marking_outside_a_transaction_is_refused()
     {
         await using var db = _harness.NewContext();
         await Assert.ThrowsAsync<InvalidOperationException>(() => db.TryBeginAsync(Consumer, "x", DateTimeOffset.UtcNow, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.TryBeginManyAsync(Consumer, ["x"], DateTimeOffset.UtcNow, CancellationToken.None));
     }
 
     [Fact]
@@ -100,6 +115,19 @@ public sealed class InboxTests : IAsyncLifetime
         }
 
         return true;
+    }
+
+    private async Task<List<string>> MarkManyAsync(string[] eventIds, bool commit)
+    {
+        await using var db = _harness.NewContext();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var fresh = await db.TryBeginManyAsync(Consumer, eventIds, DateTimeOffset.UtcNow, CancellationToken.None);
+        if (commit)
+        {
+            await transaction.CommitAsync();
+        }
+
+        return [.. eventIds.Distinct().Where(fresh.Contains)];
     }
 
     private async Task<int> CountAsync()

@@ -1,5 +1,6 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 using Send.BuildingBlocks;
 using Send.BuildingBlocks.Data;
 using Send.BuildingBlocks.Messaging;
@@ -21,22 +22,17 @@ public sealed class FanOut(WebhooksDbContext db, DeliveryWakeUp wakeUp, TimeProv
 {
     public const string Consumer = "webhooks";
 
-    /// <summary>Rows per INSERT: 9 parameters each stays far below PostgreSQL's 65,535.</summary>
-    private const int RowsPerInsert = 500;
+    /// <summary>Rows per INSERT: the arrays are parameters, so this only bounds one statement's work and memory.</summary>
+    private const int RowsPerInsert = 2000;
 
     public async Task<int> AddAsync(IReadOnlyList<OutgoingEvent> batch, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var added = await db.InTransactionAsync(async token =>
         {
-            var fresh = new List<OutgoingEvent>();
-            foreach (var received in batch)
-            {
-                if (await db.TryBeginAsync(Consumer, received.EventId, now, token))
-                {
-                    fresh.Add(received);
-                }
-            }
+            // An event twice in one bulk is fanned out once: each id is taken from the set once.
+            var firstSeen = (await db.TryBeginManyAsync(Consumer, batch.Select(e => e.EventId), now, token)).ToHashSet(StringComparer.Ordinal);
+            var fresh = batch.Where(e => firstSeen.Remove(e.EventId)).ToList();
 
             var organizations = fresh.Select(e => e.OrganizationId).Distinct().ToList();
             var endpoints = organizations.Count == 0 ? [] : await db.Endpoints.AsNoTracking()
@@ -62,22 +58,18 @@ public sealed class FanOut(WebhooksDbContext db, DeliveryWakeUp wakeUp, TimeProv
         return added;
     }
 
-    private async Task<int> InsertAsync((string EndpointId, OutgoingEvent Event)[] rows, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var sql = new StringBuilder("""
-            INSERT INTO webhook_deliveries (id, endpoint_id, organization_id, event_id, type, payload, status, attempts, next_attempt_at, created_at) VALUES
-            """);
-        var parameters = new List<object>();
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var p = i * 8;
-            sql.Append(i == 0 ? "\n" : ",\n").Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"(@p{p}, @p{p + 1}, @p{p + 2}, @p{p + 3}, @p{p + 4}, @p{p + 5}, @p{p + 6}, 0, @p{p + 7}, @p{p + 7})");
-            var (endpointId, e) = rows[i];
-            parameters.AddRange([Ids.New("msg"), endpointId, e.OrganizationId, e.EventId, e.Type, e.Payload, DeliveryStatus.Pending, now]);
-        }
+    private async Task<int> InsertAsync((string EndpointId, OutgoingEvent Event)[] rows, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO webhook_deliveries (id, endpoint_id, organization_id, event_id, type, payload, status, attempts, next_attempt_at, created_at)
+            SELECT id, endpoint_id, organization_id, event_id, type, payload, @status, 0, @now, @now
+            FROM unnest(@ids, @endpoints, @organizations, @events, @types, @payloads) AS d(id, endpoint_id, organization_id, event_id, type, payload)
+            ON CONFLICT (endpoint_id, event_id) DO NOTHING
+            """,
+            [new NpgsqlParameter("status", DeliveryStatus.Pending), new NpgsqlParameter("now", now),
+             Texts("ids", rows.Select(_ => Ids.New("msg"))), Texts("endpoints", rows.Select(r => r.EndpointId)),
+             Texts("organizations", rows.Select(r => r.Event.OrganizationId)), Texts("events", rows.Select(r => r.Event.EventId)),
+             Texts("types", rows.Select(r => r.Event.Type)), Texts("payloads", rows.Select(r => r.Event.Payload))],
+            cancellationToken);
 
-        sql.Append("\nON CONFLICT (endpoint_id, event_id) DO NOTHING");
-        return await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
-    }
+    private static NpgsqlParameter Texts(string name, IEnumerable<string> values) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
 }
