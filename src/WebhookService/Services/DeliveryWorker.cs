@@ -105,6 +105,10 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySender s
 
                 var successes = batch.Where(b => b.Result.Succeeded).ToList();
                 await Task.WhenAll(batch.Where(b => !b.Result.Succeeded).Select(f => SettleFailureAsync(f.Delivery, f.Result, stoppingToken)).Append(SettleSuccessesAsync(successes, stoppingToken)));
+
+                // Settling frees the endpoints' slots. A claimer that found every endpoint full is
+                // waiting for a wake-up: without this one it slept a whole poll interval with work due.
+                wakeUp.Wake();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
