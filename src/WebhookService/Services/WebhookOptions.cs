@@ -18,8 +18,14 @@ public sealed class WebhookOptions
     /// <summary>Each delay is stretched by up to this fraction at random, so endpoints that failed together are not retried in lock step.</summary>
     public double Jitter { get; set; } = 0.2;
 
-    /// <summary>Attempts in flight per endpoint, across all replicas: one slow endpoint cannot take every worker.</summary>
-    public int ConcurrencyPerEndpoint { get; set; } = 4;
+    /// <summary>
+    /// Attempts in flight per endpoint, across all replicas: one slow endpoint cannot take every
+    /// worker. An attempt counts until its outcome is committed, not only while its request is
+    /// out, so the limit also covers the answers being recorded: at 4 an endpoint's next requests
+    /// waited for the last ones' settling, and a fast endpoint got about half of what 8 gives
+    /// (docs/benchmarks.md). 8 is still an eighth of a replica's <see cref="Concurrency"/>.
+    /// </summary>
+    public int ConcurrencyPerEndpoint { get; set; } = 8;
 
     /// <summary>Attempts in flight per replica.</summary>
     public int Concurrency { get; set; } = 64;
