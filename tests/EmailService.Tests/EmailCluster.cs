@@ -77,6 +77,9 @@ public class EmailCluster : SendCluster
         return id;
     }
 
+    /// <summary>Runs <paramref name="sql"/> on EmailService's database, for a test that must break it on purpose.</summary>
+    public async Task ExecuteSqlAsync(string sql) => await ExecuteAsync(DatabaseConnectionString("EmailService"), sql);
+
     public async Task AddSuppressionAsync(string email) =>
         await ExecuteAsync(DatabaseConnectionString("EmailService"),
             "INSERT INTO suppressions (id, organization_id, email, reason, created_at) VALUES (@id, @org, @email, 'bounce', now())",

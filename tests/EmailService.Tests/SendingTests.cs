@@ -105,6 +105,52 @@ public sealed class SendingTests(EmailCluster cluster) : IClassFixture<EmailClus
     }
 
     [Fact]
+    public async Task An_email_the_database_refuses_fails_alone_and_the_rest_of_its_group_is_stored()
+    {
+        using var admin = cluster.CreateAuthenticatedClient();
+        using var api = cluster.CreateAuthenticatedClient(await CreateKeyAsync(admin, new { name = "poisoned", permission = "sending_access", environment = "test" }));
+        var run = Guid.NewGuid().ToString("N");
+        var poison = $"Poison {run}";
+
+        // The database itself refuses one email (as a full disk or a broken constraint would), so
+        // the group it was committed with fails, and group commit must retry the others one by one.
+        await cluster.ExecuteSqlAsync($"""
+            CREATE FUNCTION refuse_{run}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.subject LIKE 'Poison {run}%' THEN RAISE EXCEPTION 'refused for the test'; END IF; RETURN NEW; END $$;
+            CREATE TRIGGER refuse_{run} BEFORE INSERT ON emails FOR EACH ROW EXECUTE FUNCTION refuse_{run}();
+            """);
+        try
+        {
+            // Sent all at once so the poisoned email is queued with others; repeated until the
+            // service logs that a group was split (a round may find the writers idle).
+            for (var round = 0; round < 5 && !cluster.AllLogs.Contains("could not be committed together", StringComparison.Ordinal); round++)
+            {
+                var good = $"Good {run} {round}";
+                var answers = await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+                {
+                    using var response = await api.PostAsJsonAsync("/v1/emails", new { from = "me@poisoned.example", to = $"r{i}@example.com", subject = i == 20 ? $"{poison} {round}" : good, text = "hi" });
+                    return (i, response.StatusCode);
+                }));
+
+                Assert.All(answers.Where(a => a.i != 20), a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+                Assert.True((int)answers.Single(a => a.i == 20).StatusCode >= 500, "the refused email is not acknowledged");
+                Assert.Equal(39L, await cluster.CountAsync($"SELECT count(*) FROM emails WHERE subject = '{good}'"));
+                Assert.Equal(39L, await cluster.CountAsync(
+                    $"SELECT count(*) FROM outbox_messages m JOIN emails e ON m.payload->>'email_id' = e.id WHERE e.subject = '{good}' AND m.type = 'send.email.queued.v1'"));
+            }
+
+            Assert.Contains("could not be committed together", cluster.AllLogs, StringComparison.Ordinal);
+            // Nothing half-written for the refused ones: no email, no timeline step, no event.
+            Assert.Equal(0L, await cluster.CountAsync($"SELECT count(*) FROM emails WHERE subject LIKE '{poison}%'"));
+            Assert.Equal(0L, await cluster.CountAsync($"SELECT count(*) FROM outbox_messages WHERE payload->>'subject' LIKE '{poison}%'"));
+        }
+        finally
+        {
+            await cluster.ExecuteSqlAsync($"DROP TRIGGER refuse_{run} ON emails; DROP FUNCTION refuse_{run}();");
+        }
+    }
+
+    [Fact]
     public async Task A_test_key_may_send_from_any_address_and_nothing_is_delivered()
     {
         using var admin = cluster.CreateAuthenticatedClient();
