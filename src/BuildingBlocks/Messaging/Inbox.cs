@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
+using Send.BuildingBlocks.Data;
 
 namespace Send.BuildingBlocks.Messaging;
 
@@ -53,7 +54,7 @@ public static class Inbox
             RETURNING event_id AS "Value"
             """,
             new NpgsqlParameter("consumer", consumer), new NpgsqlParameter("now", now),
-            new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = ids }).ToListAsync(cancellationToken);
+            SqlArrays.Parameter("ids", ids, NpgsqlDbType.Text)).ToListAsync(cancellationToken);
         return fresh.ToHashSet(StringComparer.Ordinal);
     }
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using NpgsqlTypes;
+using Send.BuildingBlocks.Data;
 using Send.Contracts;
 
 namespace Send.BuildingBlocks.Messaging;
@@ -55,12 +55,9 @@ public static class Outbox
             SELECT id, topic, type, payload::jsonb, trace_parent, created_at, 0
             FROM unnest(@ids, @topics, @types, @payloads, @traces, @created) AS m(id, topic, type, payload, trace_parent, created_at)
             """,
-            [Array("ids", messages.Select(m => m.Id), NpgsqlDbType.Uuid), Array("topics", messages.Select(m => m.Topic), NpgsqlDbType.Text),
-             Array("types", messages.Select(m => m.Type), NpgsqlDbType.Text), Array("payloads", messages.Select(m => m.Payload), NpgsqlDbType.Text),
-             Array("traces", messages.Select(m => m.TraceParent), NpgsqlDbType.Text), Array("created", messages.Select(m => m.CreatedAt), NpgsqlDbType.TimestampTz)],
+            [SqlArrays.Parameter("ids", messages.Select(m => m.Id), NpgsqlDbType.Uuid), SqlArrays.Parameter("topics", messages.Select(m => m.Topic), NpgsqlDbType.Text),
+             SqlArrays.Parameter("types", messages.Select(m => m.Type), NpgsqlDbType.Text), SqlArrays.Parameter("payloads", messages.Select(m => m.Payload), NpgsqlDbType.Text),
+             SqlArrays.Parameter("traces", messages.Select(m => m.TraceParent), NpgsqlDbType.Text), SqlArrays.Parameter("created", messages.Select(m => m.CreatedAt), NpgsqlDbType.TimestampTz)],
             cancellationToken);
     }
-
-    private static NpgsqlParameter Array<T>(string name, IEnumerable<T> values, NpgsqlDbType type) =>
-        new(name, NpgsqlDbType.Array | type) { Value = values.ToArray() };
 }

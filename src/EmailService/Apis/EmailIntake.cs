@@ -152,25 +152,33 @@ public sealed class EmailIntake(
             // Everything here is a new row that nothing changes after it is added, so EF's scan
             // for changes (a snapshot comparison of every entity, 4,000 in a full batch) finds nothing.
             db.ChangeTracker.AutoDetectChangesEnabled = false;
-            foreach (var email in emails)
+            try
             {
-                // A failed attempt may have handed attachments their database ids; a retry must not reuse them.
-                foreach (var attachment in email.Attachments)
+                foreach (var email in emails)
                 {
-                    attachment.Id = 0;
+                    // A failed attempt may have handed attachments their database ids; a retry must not reuse them.
+                    foreach (var attachment in email.Attachments)
+                    {
+                        attachment.Id = 0;
+                    }
+
+                    db.Emails.Add(email);
+                    db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = email.Status, OccurredAt = email.CreatedAt });
+                    LifecycleEvents.AnnounceAccepted(db, email);
+                    if (email.Status == EmailStatus.Queued)
+                    {
+                        SendQueueEvents.Announce(db, email, email.CreatedAt);
+                    }
                 }
 
-                db.Emails.Add(email);
-                db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = email.Status, OccurredAt = email.CreatedAt });
-                LifecycleEvents.AnnounceAccepted(db, email);
-                if (email.Status == EmailStatus.Queued)
-                {
-                    SendQueueEvents.Announce(db, email, email.CreatedAt);
-                }
+                await db.SaveChangesAsync(token);
+            }
+            finally
+            {
+                // Also when the insert fails: the same context may serve a retry or the next request.
+                db.ChangeTracker.AutoDetectChangesEnabled = true;
             }
 
-            await db.SaveChangesAsync(token);
-            db.ChangeTracker.AutoDetectChangesEnabled = true;
             await alsoInTransaction(token);
         }, cancellationToken);
 

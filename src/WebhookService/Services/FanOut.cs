@@ -30,9 +30,9 @@ public sealed class FanOut(WebhooksDbContext db, DeliveryWakeUp wakeUp, TimeProv
         var now = clock.GetUtcNow();
         var added = await db.InTransactionAsync(async token =>
         {
-            // An event twice in one bulk is fanned out once: each id is taken from the set once.
-            var firstSeen = (await db.TryBeginManyAsync(Consumer, batch.Select(e => e.EventId), now, token)).ToHashSet(StringComparer.Ordinal);
-            var fresh = batch.Where(e => firstSeen.Remove(e.EventId)).ToList();
+            // An event twice in one bulk is fanned out once.
+            var firstSeen = await db.TryBeginManyAsync(Consumer, batch.Select(e => e.EventId), now, token);
+            var fresh = batch.Where(e => firstSeen.Contains(e.EventId)).DistinctBy(e => e.EventId, StringComparer.Ordinal).ToList();
 
             var organizations = fresh.Select(e => e.OrganizationId).Distinct().ToList();
             var endpoints = organizations.Count == 0 ? [] : await db.Endpoints.AsNoTracking()
@@ -71,5 +71,5 @@ public sealed class FanOut(WebhooksDbContext db, DeliveryWakeUp wakeUp, TimeProv
              Texts("types", rows.Select(r => r.Event.Type)), Texts("payloads", rows.Select(r => r.Event.Payload))],
             cancellationToken);
 
-    private static NpgsqlParameter Texts(string name, IEnumerable<string> values) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values.ToArray() };
+    private static NpgsqlParameter Texts(string name, IEnumerable<string> values) => SqlArrays.Parameter(name, values, NpgsqlDbType.Text);
 }
