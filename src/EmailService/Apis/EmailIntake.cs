@@ -4,6 +4,7 @@ using MimeKit;
 using MimeKit.Utils;
 using Send.BuildingBlocks;
 using Send.BuildingBlocks.Data;
+using Send.BuildingBlocks.Messaging;
 using Send.EmailService.Data;
 using Send.EmailService.Model;
 using Send.EmailService.Sending;
@@ -141,46 +142,25 @@ public sealed class EmailIntake(
         return (email, null);
     }
 
-    /// <summary>Stores emails, their first timeline step and queue events in one transaction (EF batches the inserts).</summary>
+    /// <summary>Stores emails, their first timeline step and their events in one transaction, with <paramref name="alsoInTransaction"/>.</summary>
     public Task StoreAsync(IReadOnlyList<Email> emails, Func<CancellationToken, Task> alsoInTransaction, CancellationToken cancellationToken) =>
-        StoreAsync(db, emails, alsoInTransaction, cancellationToken);
+        StoreAsync(db, emails, EventsOf(emails), alsoInTransaction, cancellationToken);
 
     /// <inheritdoc cref="StoreAsync(IReadOnlyList{Email}, Func{CancellationToken, Task}, CancellationToken)"/>
-    public static Task StoreAsync(EmailDbContext db, IReadOnlyList<Email> emails, Func<CancellationToken, Task> alsoInTransaction, CancellationToken cancellationToken) =>
+    /// <param name="events">The emails' <see cref="EventsOf">events</see>, made where the request's trace is current.</param>
+    public static Task StoreAsync(
+        EmailDbContext db, IReadOnlyList<Email> emails, IReadOnlyList<OutboxMessage> events, Func<CancellationToken, Task> alsoInTransaction, CancellationToken cancellationToken) =>
         db.InTransactionAsync(async token =>
         {
-            // Everything here is a new row that nothing changes after it is added, so EF's scan
-            // for changes (a snapshot comparison of every entity, 4,000 in a full batch) finds nothing.
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            try
-            {
-                foreach (var email in emails)
-                {
-                    // A failed attempt may have handed attachments their database ids; a retry must not reuse them.
-                    foreach (var attachment in email.Attachments)
-                    {
-                        attachment.Id = 0;
-                    }
-
-                    db.Emails.Add(email);
-                    db.Timeline.Add(new EmailTimelineEntry { EmailId = email.Id, Status = email.Status, OccurredAt = email.CreatedAt });
-                    LifecycleEvents.AnnounceAccepted(db, email);
-                    if (email.Status == EmailStatus.Queued)
-                    {
-                        SendQueueEvents.Announce(db, email, email.CreatedAt);
-                    }
-                }
-
-                await db.SaveChangesAsync(token);
-            }
-            finally
-            {
-                // Also when the insert fails: the same context may serve a retry or the next request.
-                db.ChangeTracker.AutoDetectChangesEnabled = true;
-            }
-
+            await NewEmailRows.InsertAsync(db, emails, events, token);
             await alsoInTransaction(token);
         }, cancellationToken);
+
+    /// <summary>What accepting these emails announces: each one's acceptance and, when queued now, its queue event for the worker.</summary>
+    public static List<OutboxMessage> EventsOf(IEnumerable<Email> emails) =>
+        [.. emails.SelectMany(email => email.Status == EmailStatus.Queued
+            ? LifecycleEvents.AcceptedMessages(email).Append(SendQueueEvents.Message(email, email.CreatedAt))
+            : LifecycleEvents.AcceptedMessages(email))];
 
     /// <summary>Renders the template strictly (a missing variable refuses the email); the request's own subject wins over the template's.</summary>
     private (AcceptedEmail Email, RenderSource? Source, Refusal? Refusal) RenderTemplate(AcceptedEmail accepted, TemplateRequest template)

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Send.BuildingBlocks.Messaging;
 using Send.EmailService.Data;
 using Send.EmailService.Model;
 
@@ -7,7 +8,7 @@ namespace Send.EmailService.Apis;
 /// <summary>
 /// Group commit for single sends: the emails of concurrent requests are written together, in one
 /// transaction for all that are waiting, instead of one transaction each. Under load this divides
-/// the commit, the round trips and EF's fixed cost per SaveChanges by the size of the group;
+/// the commit, the round trips and the fixed cost of each statement by the size of the group;
 /// a lone request waits for nothing, because a free writer takes whatever is queued at once.
 /// A request is answered only after its group has committed, so nothing is acknowledged that is
 /// not durable. If a group fails, its emails are written one by one, so one email that cannot be
@@ -24,7 +25,7 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
 
-    private sealed record Pending(Email Email, TaskCompletionSource Stored);
+    private sealed record Pending(Email Email, IReadOnlyList<OutboxMessage> Events, TaskCompletionSource Stored);
 
     /// <summary>
     /// Stores the email with the next group; completes once it is committed, or throws what the
@@ -33,7 +34,8 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
     /// </summary>
     public Task StoreAsync(Email email, Func<Task> writeAlone)
     {
-        var pending = new Pending(email, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // The events are made here, in the request, so they carry its trace rather than the writer's.
+        var pending = new Pending(email, EmailIntake.EventsOf([email]), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         // Not cancellable once queued: the email may be in a transaction already, and the caller
         // must learn whether it was stored.
         return _queue.Writer.TryWrite(pending) ? pending.Stored.Task : writeAlone();
@@ -73,7 +75,7 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<EmailDbContext>();
-            await EmailIntake.StoreAsync(db, [.. group.Select(p => p.Email)], _ => Task.CompletedTask, CancellationToken.None);
+            await EmailIntake.StoreAsync(db, [.. group.Select(p => p.Email)], [.. group.SelectMany(p => p.Events)], _ => Task.CompletedTask, CancellationToken.None);
             foreach (var pending in group)
             {
                 pending.Stored.TrySetResult();

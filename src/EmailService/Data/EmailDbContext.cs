@@ -113,7 +113,10 @@ public sealed class EmailDbContext(DbContextOptions<EmailDbContext> options) : D
     private const int IdempotencyKeysMaxLength = 256;
     public const int TemplateAliasMaxLength = 100;
 
+    /// <summary>How a <c>jsonb</c> column of this context holds <paramref name="value"/>: for writers that bypass EF (<see cref="NewEmailRows"/>).</summary>
+    public static string ToJsonColumn<T>(T value) => JsonSerializer.Serialize(value, JsonSerializerOptions.Web);
+
     private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Json<T>() where T : new() =>
-        new(value => JsonSerializer.Serialize(value, JsonSerializerOptions.Web),
+        new(value => ToJsonColumn(value),
             json => JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Web) ?? new T());
 }

@@ -26,12 +26,12 @@ public static class LifecycleEvents
         Outbox.Message(Topics.EmailEvents, new EmailLifecycleEvent(email.OrganizationId, email.Id, $"email.{status}", at, email.From, email.To, email.Subject, details), now);
 
     /// <summary>What an email's acceptance announces: queued or scheduled, and the recipients left out as suppressed.</summary>
-    public static void AnnounceAccepted(EmailDbContext db, Email email)
+    public static IEnumerable<OutboxMessage> AcceptedMessages(Email email)
     {
-        Announce(db, email, email.Status, email.CreatedAt, email.CreatedAt);
+        yield return Message(email, email.Status, email.CreatedAt, email.CreatedAt);
         if (email.Suppressed.Count > 0)
         {
-            Announce(db, email, EmailStatus.Suppressed, email.CreatedAt, email.CreatedAt,
+            yield return Message(email, EmailStatus.Suppressed, email.CreatedAt, email.CreatedAt,
                 new Dictionary<string, string> { ["recipients"] = string.Join(",", email.Suppressed) });
         }
     }
