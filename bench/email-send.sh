@@ -15,6 +15,9 @@
 # and deploys as the chart does: EmailService accepts the five batches without a worker, then a
 # second EmailService process, the worker (Sending__Worker=true), is started and drains them.
 # BATCHES=20 makes that drain long enough to measure (or profile) past the worker's start-up.
+# HOLD=1 stops after the warm-up and keeps everything running (for a profiler or a manual probe)
+# until interrupted; it prints the addresses and the key. LATENCY_ONLY=1 runs part 2 alone, ROUNDS times (send and the bare endpoint alternating), and
+# reports the median of each percentile: a single 20-second p99 moves by ±50 % between runs here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_ROUND=${1:-10}
@@ -102,7 +105,12 @@ SEND="http://127.0.0.1:$GW_PORT/v1/emails"; BASE="http://127.0.0.1:$BASE_PORT/v1
 if [ "${DELIVERY_ONLY:-0}" != 1 ]; then
 echo "warming up…"
 wrk -t2 -c"$CONNECTIONS" -d10s -s "$work/post.lua" "$SEND" >/dev/null; wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/post.lua" "$BASE" >/dev/null
+if [ "${HOLD:-0}" = 1 ]; then
+  echo "holding: SEND=$SEND BASE=$BASE KEY=$KEY EMAIL_PID=$EMAIL_PID GW_PID=$GW_PID PG_PORT=$PG_PORT REDIS_PORT=$REDIS_PORT"
+  while sleep 3600; do :; done
+fi
 
+if [ "${LATENCY_ONLY:-0}" != 1 ]; then
 echo "== 1. single sends at full speed ($CONNECTIONS connections)"
 printf '%-6s %-10s %12s %10s %10s\n' round mode "req/s" p50 p99
 ratios=()
@@ -120,6 +128,8 @@ import statistics, sys
 r = [float(x) for x in sys.argv[1:]]
 print('per-round send / baseline: ' + ', '.join(f'{x:.1%}' for x in r) + f'; median {statistics.median(r):.1%} (goal: at least 50%)')" "${ratios[@]}"
 
+fi
+
 echo "== 2. single sends at a steady 500 requests/s for 20 s (wrk, 64 connections, random gaps)"
 # Arrivals are spread at random (exponential gaps, mean 64/500 s per connection), as independent
 # clients are; a fixed per-client tick (hey -q) fires all clients together and measures its bursts.
@@ -132,15 +142,33 @@ local mean_gap_ms = 64 * 1000 / 500
 function init(args) math.randomseed(os.time() + math.floor(os.clock() * 1e6)) end
 function delay() return -math.log(1 - math.random()) * mean_gap_ms end
 LUA
-# The bare endpoint at the same rate right after: the floor this machine, PostgreSQL's commit and wrk set.
+# One request at a time first: the latency of a send with nothing to queue behind.
 for target in "send $SEND" "baseline $BASE"; do
-  wrk -t2 -c64 -d20s --latency -s "$work/paced.lua" "${target#* }" |
-    awk -v who="${target%% *}" '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +90%/ {p90=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF}
-      END {printf "%-8s achieved %s req/s, p50 %s, p90 %s, p99 %s%s%s\n", who, rps, p50, p90, p99, (who == "send" ? " (goal: p99 at most 25 ms)" : ""), (bad > 0 ? ", non-2xx answers: " bad : "")}'
+  wrk -t1 -c1 -d10s --latency -s "$work/post.lua" "${target#* }" |
+    awk -v who="${target%% *}" '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} END {printf "%-8s one at a time: %s req/s, p50 %s, p99 %s\n", who, rps, p50, p99}'
 done
-
+# The bare endpoint at the same rate right after: the floor this machine, PostgreSQL's commit and wrk set.
+paced_rounds=1; [ "${LATENCY_ONLY:-0}" = 1 ] && paced_rounds=$ROUNDS
+for r in $(seq 1 "$paced_rounds"); do
+  for target in "send $SEND" "baseline $BASE"; do
+    wrk -t2 -c64 -d20s --latency -s "$work/paced.lua" "${target#* }" |
+      awk -v who="${target%% *}" '/Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +90%/ {p90=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF}
+        END {printf "%-8s achieved %s req/s, p50 %s, p90 %s, p99 %s%s%s\n", who, rps, p50, p90, p99, (who == "send" ? " (goal: p99 at most 25 ms)" : ""), (bad > 0 ? ", non-2xx answers: " bad : "")}'
+  done
+done | tee "$work/paced.txt"
+[ "$paced_rounds" -gt 1 ] && python3 -c "
+import re, statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    who = line.split()[0]
+    ms = lambda v: float(v[:-2]) if v.endswith('ms') else float(v[:-2]) / 1000 if v.endswith('us') else float(v[:-1]) * 1000
+    values = dict(re.findall(r'(p\d+) ([0-9.]+[mu]?s)', line))
+    for p, v in values.items(): rows.setdefault((who, p), []).append(ms(v))
+for who in ('send', 'baseline'):
+    print(f'{who:8} median of {len(rows[(who, \"p99\")])} rounds: ' + ', '.join(f'{p} {statistics.median(rows[(who, p)]):.1f} ms' for p in ('p50', 'p90', 'p99')))" "$work/paced.txt"
 fi
 
+[ "${LATENCY_ONLY:-0}" = 1 ] && exit 0
 BATCHES=${BATCHES:-5}  # more make a longer delivery run (part 4) to measure
 echo "== 3. a 1,000-email batch, accepted ($BATCHES times)"
 python3 -c "

@@ -142,19 +142,22 @@ public sealed class EmailIntake(
         return (email, null);
     }
 
-    /// <summary>Stores emails, their first timeline step and their events in one transaction, with <paramref name="alsoInTransaction"/>.</summary>
-    public Task StoreAsync(IReadOnlyList<Email> emails, Func<CancellationToken, Task> alsoInTransaction, CancellationToken cancellationToken) =>
+    /// <summary>Stores emails, their first timeline step and their events in one transaction, with <paramref name="alsoInTransaction"/> when given.</summary>
+    public Task StoreAsync(IReadOnlyList<Email> emails, Func<CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken) =>
         StoreAsync(db, emails, EventsOf(emails), alsoInTransaction, cancellationToken);
 
-    /// <inheritdoc cref="StoreAsync(IReadOnlyList{Email}, Func{CancellationToken, Task}, CancellationToken)"/>
+    /// <inheritdoc cref="StoreAsync(IReadOnlyList{Email}, Func{CancellationToken, Task}?, CancellationToken)"/>
     /// <param name="events">The emails' <see cref="EventsOf">events</see>, made where the request's trace is current.</param>
     public static Task StoreAsync(
-        EmailDbContext db, IReadOnlyList<Email> emails, IReadOnlyList<OutboxMessage> events, Func<CancellationToken, Task> alsoInTransaction, CancellationToken cancellationToken) =>
-        db.InTransactionAsync(async token =>
-        {
-            await NewEmailRows.InsertAsync(db, emails, events, token);
-            await alsoInTransaction(token);
-        }, cancellationToken);
+        EmailDbContext db, IReadOnlyList<Email> emails, IReadOnlyList<OutboxMessage> events, Func<CancellationToken, Task>? alsoInTransaction, CancellationToken cancellationToken) =>
+        alsoInTransaction is null
+            // The rows alone are one batch, which PostgreSQL runs as one transaction: no BEGIN or COMMIT to wait for.
+            ? db.Database.CreateExecutionStrategy().ExecuteAsync(token => NewEmailRows.InsertAsync(db, emails, events, token), cancellationToken)
+            : db.InTransactionAsync(async token =>
+            {
+                await NewEmailRows.InsertAsync(db, emails, events, token);
+                await alsoInTransaction(token);
+            }, cancellationToken);
 
     /// <summary>What accepting these emails announces: each one's acceptance and, when queued now, its queue event for the worker.</summary>
     public static List<OutboxMessage> EventsOf(IEnumerable<Email> emails) =>

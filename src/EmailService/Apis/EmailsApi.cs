@@ -38,7 +38,7 @@ public static class EmailsApi
     {
         if (string.IsNullOrEmpty(idempotencyKey))
         {
-            return await AcceptAsync(request, caller, db, templates, remote, unsubscribe, clock, store: (intake, email, _, token) => groupCommit.StoreAsync(email, () => intake.StoreAsync([email], _ => Task.CompletedTask, token)), cancellationToken);
+            return await AcceptAsync(request, caller, db, templates, remote, unsubscribe, clock, store: (intake, email, _, token) => groupCommit.StoreAsync(email, () => intake.StoreAsync([email], alsoInTransaction: null, token)), cancellationToken);
         }
 
         var (claim, answer) = await idempotency.ClaimAsync(caller.RequiredOrganizationId, idempotencyKey, request, cancellationToken);

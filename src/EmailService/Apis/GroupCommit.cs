@@ -75,7 +75,7 @@ public sealed class GroupCommit(IServiceScopeFactory scopes, ILogger<GroupCommit
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<EmailDbContext>();
-            await EmailIntake.StoreAsync(db, [.. group.Select(p => p.Email)], [.. group.SelectMany(p => p.Events)], _ => Task.CompletedTask, CancellationToken.None);
+            await EmailIntake.StoreAsync(db, [.. group.Select(p => p.Email)], [.. group.SelectMany(p => p.Events)], alsoInTransaction: null, CancellationToken.None);
             foreach (var pending in group)
             {
                 pending.Stored.TrySetResult();
