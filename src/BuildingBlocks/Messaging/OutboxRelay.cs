@@ -89,6 +89,9 @@ public sealed class OutboxRelay<TContext>(
                     LIMIT {options.Value.BatchSize}
                     FOR UPDATE SKIP LOCKED
                     """)
+                // Untracked: a published row is marked by one UPDATE below, so tracking the whole
+                // batch would only make SaveChanges scan it. Only a failed one is attached.
+                .AsNoTracking()
                 .ToListAsync(token);
 
             // All of the batch is handed to the publisher at once (Redis pipelines them; Dapr
@@ -122,13 +125,18 @@ public sealed class OutboxRelay<TContext>(
                     continue;
                 }
 
+                db.Attach(message);
                 message.Attempts++;
                 message.LastError = error.Message.Length > 500 ? error.Message[..500] : error.Message;
                 message.NextAttemptAt = now + Backoff(message.Attempts);
                 logger.LogWarning("Publishing {Type} {Id} failed (attempt {Attempt}): {Message}", message.Type, message.Id, message.Attempts, error.Message);
             }
 
-            await db.SaveChangesAsync(token);
+            if (publishedIds.Count < batch.Count)
+            {
+                await db.SaveChangesAsync(token);
+            }
+
             return publishedIds.Count;
         }, cancellationToken);
     }
