@@ -104,7 +104,9 @@ print(f'  CPU per request, {sys.argv[4]}: ' + ', '.join(f'{name} {ms:.2f} ms' fo
 SEND="http://127.0.0.1:$GW_PORT/v1/emails"; BASE="http://127.0.0.1:$BASE_PORT/v1/emails"
 if [ "${DELIVERY_ONLY:-0}" != 1 ]; then
 echo "warming up…"
-wrk -t2 -c"$CONNECTIONS" -d10s -s "$work/post.lua" "$SEND" >/dev/null; wrk -t2 -c"$CONNECTIONS" -d5s -s "$work/post.lua" "$BASE" >/dev/null
+# 30 s: with every process sharing two cores, the JIT needs that long to finish tiering the
+# send path up (after 10 s the first measured round still cost twice the CPU of the next).
+wrk -t2 -c"$CONNECTIONS" -d30s -s "$work/post.lua" "$SEND" >/dev/null; wrk -t2 -c"$CONNECTIONS" -d10s -s "$work/post.lua" "$BASE" >/dev/null
 if [ "${HOLD:-0}" = 1 ]; then
   echo "holding: SEND=$SEND BASE=$BASE KEY=$KEY EMAIL_PID=$EMAIL_PID GW_PID=$GW_PID PG_PORT=$PG_PORT REDIS_PORT=$REDIS_PORT"
   while sleep 3600; do :; done
