@@ -22,7 +22,10 @@ await TransportLoop.RunAsync(redis, 1, 2000, secret, bulk: true);
 
 Console.WriteLine($"events per run: {events}, rounds: {rounds} (median reported), publisher in flight: {Publishing.InFlight}");
 Console.WriteLine("consumers | bare XADD/XREADGROUP ev/s | transport ev/s | / bare | bulk transport ev/s | / bare");
-foreach (var consumers in new[] { 1, 2, 4 })
+// For profiling one mode: BENCH_ONLY=bulk BENCH_CONSUMERS=4 runs just that (the ratio then reads n/a).
+var only = Environment.GetEnvironmentVariable("BENCH_ONLY");
+var consumerCounts = Environment.GetEnvironmentVariable("BENCH_CONSUMERS") is { } counts ? counts.Split(',').Select(int.Parse).ToArray() : [1, 2, 4];
+foreach (var consumers in consumerCounts)
 {
     var bare = new List<double>();
     var transport = new List<double>();
@@ -30,9 +33,9 @@ foreach (var consumers in new[] { 1, 2, 4 })
     for (var round = 0; round < rounds; round++)
     {
         // Alternated, so drift in the machine's state affects both alike.
-        bare.Add(await BareLoop.RunAsync(redis, consumers, events, payload));
-        transport.Add(await TransportLoop.RunAsync(redis, consumers, events, secret, bulk: false));
-        bulk.Add(await TransportLoop.RunAsync(redis, consumers, events, secret, bulk: true));
+        bare.Add(only is null or "bare" ? await BareLoop.RunAsync(redis, consumers, events, payload) : double.NaN);
+        transport.Add(only is null or "single" ? await TransportLoop.RunAsync(redis, consumers, events, secret, bulk: false) : double.NaN);
+        bulk.Add(only is null or "bulk" ? await TransportLoop.RunAsync(redis, consumers, events, secret, bulk: true) : double.NaN);
     }
 
     var (b, t, k) = (Median(bare), Median(transport), Median(bulk));

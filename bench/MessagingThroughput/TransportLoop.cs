@@ -38,7 +38,10 @@ public static class TransportLoop
             apps.Add(app);
         }
 
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisAddress + ",allowAdmin=true");
+        // The publisher connects as the services do (RedisSetup.Options); admin only to watch the consumers arrive.
+        var options = RedisSetup.Options(redisAddress);
+        options.AllowAdmin = true;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
         await WaitForConsumersAsync(redis, appId, consumers);
         var publisher = new RedisStreamsPublisher(redis);
         var data = JsonSerializer.SerializeToElement(new BenchEvent(1));

@@ -1,3 +1,4 @@
+using Send.BuildingBlocks.Redis;
 using StackExchange.Redis;
 
 namespace Send.BuildingBlocks.Messaging.Subscribing;
@@ -22,12 +23,10 @@ public sealed class BlockingStreamReader : IAsyncDisposable
 
     public static async Task<BlockingStreamReader> ConnectAsync(string connectionString, string group, string consumer, TimeSpan block)
     {
-        var options = ConfigurationOptions.Parse(connectionString);
-        options.AbortOnConnectFail = false;
+        var options = RedisSetup.Options(connectionString);
         options.ClientName = consumer;
         // A blocked read legitimately takes up to the block time to answer.
         options.AsyncTimeout = (int)block.TotalMilliseconds + 5000;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
         return new BlockingStreamReader(await ConnectionMultiplexer.ConnectAsync(options), group, consumer);
     }
 

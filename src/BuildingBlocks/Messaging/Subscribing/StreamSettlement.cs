@@ -13,15 +13,24 @@ namespace Send.BuildingBlocks.Messaging.Subscribing;
 /// </summary>
 public sealed class StreamSettlement(IConnectionMultiplexer redis, string group, ILogger logger)
 {
-    private readonly Channel<(string Stream, RedisValue Id)> _acks = Channel.CreateUnbounded<(string, RedisValue)>(
+    // One entry per settled delivery, not per message: a bulk delivery of a hundred messages
+    // takes the channel's lock once.
+    private readonly Channel<(string Stream, RedisValue[] Ids)> _acks = Channel.CreateUnbounded<(string, RedisValue[])>(
         new UnboundedChannelOptions { SingleReader = true });
 
-    public void Acknowledge(StreamMessage message) => _acks.Writer.TryWrite((message.Stream, message.Id));
+    /// <summary>Queues the acknowledgement of <paramref name="messages"/>, all of one stream.</summary>
+    public void Acknowledge(IReadOnlyList<StreamMessage> messages)
+    {
+        if (messages.Count > 0)
+        {
+            _acks.Writer.TryWrite((messages[0].Stream, [.. messages.Select(m => (RedisValue)m.Id)]));
+        }
+    }
 
     /// <summary>Flushes acknowledgements until <see cref="Complete"/> is called and all are written.</summary>
     public async Task RunAsync()
     {
-        var batch = new List<(string Stream, RedisValue Id)>();
+        var batch = new List<(string Stream, RedisValue[] Ids)>();
         while (await _acks.Reader.WaitToReadAsync())
         {
             while (_acks.Reader.TryRead(out var ack))
@@ -33,12 +42,12 @@ public sealed class StreamSettlement(IConnectionMultiplexer redis, string group,
             {
                 try
                 {
-                    await redis.GetDatabase().StreamAcknowledgeAsync(stream.Key, group, stream.Select(ack => ack.Id).ToArray());
+                    await redis.GetDatabase().StreamAcknowledgeAsync(stream.Key, group, [.. stream.SelectMany(ack => ack.Ids)]);
                 }
                 catch (RedisException ex)
                 {
                     logger.LogWarning("Could not acknowledge {Count} messages on {Stream}; they will be redelivered: {Message}",
-                        stream.Count(), stream.Key, ex.Message);
+                        stream.Sum(ack => ack.Ids.Length), stream.Key, ex.Message);
                 }
             }
 

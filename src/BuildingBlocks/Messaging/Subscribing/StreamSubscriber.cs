@@ -261,6 +261,7 @@ public sealed partial class StreamSubscriber(
 
                 var results = await DeliverAsync(subscription, remaining, traceParents);
                 var retry = new List<StreamMessage>();
+                var settled = new List<StreamMessage>(remaining.Count);
                 var delivered = 0;
                 foreach (var message in remaining)
                 {
@@ -268,12 +269,12 @@ public sealed partial class StreamSubscriber(
                     switch (result.Outcome)
                     {
                         case DeliveryOutcome.Success:
-                            _settlement.Acknowledge(message);
+                            settled.Add(message);
                             delivered++;
                             break;
                         case DeliveryOutcome.Drop:
                             LogDropped(message.Id, subscription.Topic);
-                            _settlement.Acknowledge(message);
+                            settled.Add(message);
                             MessagingMetrics.Record(subscription.Topic, "dropped");
                             break;
                         case DeliveryOutcome.NoHandler:
@@ -288,6 +289,7 @@ public sealed partial class StreamSubscriber(
                     }
                 }
 
+                _settlement.Acknowledge(settled);
                 MessagingMetrics.Record(subscription.Topic, "delivered", delivered);
                 remaining = retry;
             }
