@@ -12,8 +12,12 @@ namespace Send.BuildingBlocks.Data;
 public static class SqlArrays
 {
     /// <summary>A parameter <paramref name="name"/> of PostgreSQL type <paramref name="elementType"/>[] holding <paramref name="values"/>.</summary>
-    public static NpgsqlParameter Parameter<T>(string name, IEnumerable<T> values, NpgsqlDbType elementType) =>
-        new(name, NpgsqlDbType.Array | elementType) { Value = values as T[] ?? values.ToArray() };
+    public static NpgsqlParameter Parameter<T>(string name, IEnumerable<T> values, NpgsqlDbType elementType)
+    {
+        var parameter = Positional(values, elementType);
+        parameter.ParameterName = name;
+        return parameter;
+    }
 
     /// <summary>As <see cref="Parameter{T}(string, IEnumerable{T}, NpgsqlDbType)"/>, for a positional (<c>$1</c>) placeholder.</summary>
     public static NpgsqlParameter Positional<T>(IEnumerable<T> values, NpgsqlDbType elementType) =>

@@ -48,7 +48,8 @@ public static class NewEmailRows
     }
 
     // A new email has not been tried yet: no send time, provider, attempt, error or lease.
-    private static NpgsqlBatchCommand EmailsCommand(IReadOnlyList<Email> emails) => new($"""
+    // The statements' texts are built once: they are the same for every batch.
+    private static readonly string InsertEmails = $"""
         INSERT INTO emails ({string.Join(", ", EmailColumns.Select(c => $"\"{c}\""))})
         SELECT id, organization_id, api_key_id, test, "from", from_domain, "to"::text[], cc::text[], bcc::text[], reply_to::text[],
                suppressed::text[], recipients::text[], subject, html, text, headers::jsonb, tags::jsonb, priority, status, created_at,
@@ -56,7 +57,12 @@ public static class NewEmailRows
         FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
           AS e(id, organization_id, api_key_id, test, "from", from_domain, "to", cc, bcc, reply_to, suppressed, recipients, subject,
                html, text, headers, tags, priority, status, created_at, scheduled_at, message_id, template_id, template_version)
-        """)
+        """;
+
+    private static readonly string InsertAttachments =
+        $"INSERT INTO email_attachments ({string.Join(", ", AttachmentColumns)}) SELECT * FROM unnest($1, $2, $3, $4, $5)";
+
+    private static NpgsqlBatchCommand EmailsCommand(IReadOnlyList<Email> emails) => new(InsertEmails)
     {
         Parameters =
         {
@@ -82,9 +88,7 @@ public static class NewEmailRows
     private static NpgsqlBatchCommand AttachmentsCommand(IReadOnlyList<Email> emails)
     {
         var attachments = emails.SelectMany(e => e.Attachments).ToList();
-        return new($"""
-            INSERT INTO email_attachments ({string.Join(", ", AttachmentColumns)}) SELECT * FROM unnest($1, $2, $3, $4, $5)
-            """)
+        return new(InsertAttachments)
         {
             Parameters =
             {

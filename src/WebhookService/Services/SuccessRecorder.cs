@@ -26,20 +26,20 @@ public sealed class SuccessRecorder(WebhooksDbContext db)
                 INSERT INTO webhook_attempts (delivery_id, at, status_code, latency_ms, response)
                 SELECT * FROM unnest(@ids, @at, @codes, @latencies, @responses)
                 """, [SqlArrays.Parameter("ids", ids, NpgsqlDbType.Text), SqlArrays.Parameter("at", at, NpgsqlDbType.TimestampTz),
-                    SqlArrays.Parameter("codes", batch.Select(b => b.Result.StatusCode ?? 0).ToArray(), NpgsqlDbType.Integer),
-                    SqlArrays.Parameter("latencies", batch.Select(b => b.Result.LatencyMs).ToArray(), NpgsqlDbType.Integer),
-                    SqlArrays.Parameter("responses", batch.Select(b => b.Result.Response).ToArray(), NpgsqlDbType.Text)], token);
+                    SqlArrays.Parameter("codes", batch.Select(b => b.Result.StatusCode ?? 0), NpgsqlDbType.Integer),
+                    SqlArrays.Parameter("latencies", batch.Select(b => b.Result.LatencyMs), NpgsqlDbType.Integer),
+                    SqlArrays.Parameter("responses", batch.Select(b => b.Result.Response), NpgsqlDbType.Text)], token);
             await db.Database.ExecuteSqlRawAsync("""
                 UPDATE webhook_deliveries d SET status = 'delivered', attempts = u.attempts, delivered_at = u.done
                 FROM unnest(@ids, @attempts, @done) AS u(id, attempts, done) WHERE d.id = u.id
-                """, [SqlArrays.Parameter("ids", ids, NpgsqlDbType.Text), SqlArrays.Parameter("attempts", batch.Select(b => b.Delivery.Attempts + 1).ToArray(), NpgsqlDbType.Integer),
+                """, [SqlArrays.Parameter("ids", ids, NpgsqlDbType.Text), SqlArrays.Parameter("attempts", batch.Select(b => b.Delivery.Attempts + 1), NpgsqlDbType.Integer),
                     SqlArrays.Parameter("done", done, NpgsqlDbType.TimestampTz)], token);
             // Written only when it changes something: once per endpoint per batch, not per delivery. (Replicas settling the same endpoint at once may deadlock; the execution strategy retries that.)
             await db.Database.ExecuteSqlRawAsync("""
                 UPDATE webhook_endpoints w SET consecutive_failures = 0, failing_since = NULL, last_delivered_at = u.last
                 FROM (SELECT * FROM unnest(@endpoints, @last) AS x(id, last) ORDER BY id) u
                 WHERE w.id = u.id AND (w.consecutive_failures <> 0 OR w.last_delivered_at IS NULL OR w.last_delivered_at < u.last)
-                """, [SqlArrays.Parameter("endpoints", endpoints.Select(e => e.Id).ToArray(), NpgsqlDbType.Text), SqlArrays.Parameter("last", endpoints.Select(e => e.Last).ToArray(), NpgsqlDbType.TimestampTz)], token);
+                """, [SqlArrays.Parameter("endpoints", endpoints.Select(e => e.Id), NpgsqlDbType.Text), SqlArrays.Parameter("last", endpoints.Select(e => e.Last), NpgsqlDbType.TimestampTz)], token);
         }, cancellationToken);
     }
 }
