@@ -119,8 +119,11 @@ public sealed class LocalTransportTests : IAsyncLifetime
         await cluster.StartProbeAsync("crashing", db, new Dictionary<string, string?>
         {
             ["Probe__Instance"] = "survivor",
-            ["Messaging__Delivery__Timeout"] = "00:00:01",
-            ["Messaging__Delivery__ProcessingTimeout"] = "00:00:03",
+            // Short enough to take the victim's message over soon, long enough that a handler slowed
+            // by a loaded CI machine is not timed out and delivered a second time (at-least-once
+            // would allow that; this test counts deliveries). 1 s / 3 s once gave a second one.
+            ["Messaging__Delivery__Timeout"] = "00:00:04",
+            ["Messaging__Delivery__ProcessingTimeout"] = "00:00:06",
         });
         var effects = await Eventually.Until(() => ProbeCluster.EffectsAsync(db), e => e.Count == 2, Patience, "both effects");
         Assert.Equal("survivor", effects.Single(e => e.EventId == ids[0]).Instance);
