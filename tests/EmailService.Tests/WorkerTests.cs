@@ -52,7 +52,11 @@ public sealed class WorkerTests(EmailCluster cluster, ITestOutputHelper output) 
 
         await Eventually.Until(() => cluster.CountAsync("SELECT count(*) FROM emails WHERE subject LIKE 'crash %' AND status <> 'sent'"),
             left => left == 0, TimeSpan.FromMinutes(4), "all 1,000 to end sent");
-        var received = (await cluster.Mail.MessagesAsync()).Where(m => m.Subject.StartsWith("crash ", StringComparison.Ordinal)).ToList();
+        // "sent" is recorded on the server's 250; the mail catcher may still be storing the last
+        // messages, so its listing is read until it holds every subject (or the patience runs out).
+        var received = await Eventually.Until(
+            async () => (await cluster.Mail.MessagesAsync()).Where(m => m.Subject.StartsWith("crash ", StringComparison.Ordinal)).ToList(),
+            r => r.Select(m => m.Subject).Distinct().Count() >= 1000, TimeSpan.FromSeconds(30), "the mail catcher to list every email");
         var distinct = received.Select(m => m.Subject).Distinct().Count();
         output.WriteLine($"1,000 emails, {received.Count} messages at the SMTP server, {received.Count - distinct} duplicates (sent, then the crash came before it was recorded)");
         Assert.Equal(1000, distinct);
