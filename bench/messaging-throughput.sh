@@ -7,8 +7,8 @@
 #   bench/messaging-throughput.sh [events-per-run] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EVENTS=${1:-20000}
-ROUNDS=${2:-3}
+EVENTS=${1:-40000}
+ROUNDS=${2:-5}
 
 scripts/prerequisites.sh
 dotnet build bench/MessagingThroughput -c Release -v quiet -nologo >/dev/null

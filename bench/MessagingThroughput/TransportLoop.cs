@@ -17,18 +17,23 @@ public static class TransportLoop
 {
     public sealed record BenchEvent(int Sequence);
 
+    /// <param name="EventsPerRequest">How many events the handler received per request on average: the chunking achieved.</param>
+    public sealed record Result(double Rate, double EventsPerRequest);
+
     /// <param name="bulk">Deliver through a bulk subscription (up to 100 events a request) rather than one request per event.</param>
-    public static async Task<double> RunAsync(string redisAddress, int consumers, int events, string secret, bool bulk)
+    public static async Task<Result> RunAsync(string redisAddress, int consumers, int events, string secret, bool bulk)
     {
         var appId = $"bench-{Guid.NewGuid():N}"[..14];
         var topic = $"{appId}-topic";
         var received = 0;
+        var requests = 0;
         var allReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var apps = new List<WebApplication>();
         for (var i = 0; i < consumers; i++)
         {
             var app = BuildConsumer(redisAddress, appId, topic, secret, bulk, count =>
             {
+                Interlocked.Increment(ref requests);
                 if (Interlocked.Add(ref received, count) >= events)
                 {
                     allReceived.TrySetResult();
@@ -59,7 +64,7 @@ public static class TransportLoop
         }
 
         await redis.GetDatabase().KeyDeleteAsync(topic);
-        return rate;
+        return new Result(rate, (double)Volatile.Read(ref received) / Math.Max(1, Volatile.Read(ref requests)));
     }
 
     private static WebApplication BuildConsumer(string redisAddress, string appId, string topic, string secret, bool bulk, Action<int> handled)
@@ -95,7 +100,7 @@ public static class TransportLoop
                     handled(delivery.Entries.Count);
                     return answers.ToResult();
                 })
-                .WithBulkSubscription(messagingApp, topic);
+                .WithBulkSubscription(messagingApp, topic, int.Parse(Environment.GetEnvironmentVariable("BENCH_CHUNK") ?? "100", System.Globalization.CultureInfo.InvariantCulture));
         }
         else
         {

@@ -49,6 +49,7 @@ public sealed class DaprSubscriberContractTests : IAsyncLifetime
         var bulk = subscriptions["probe-bulk"].GetProperty("bulkSubscribe");
         Assert.True(bulk.GetProperty("enabled").GetBoolean());
         Assert.Equal(10, bulk.GetProperty("maxMessagesCount").GetInt32());
+        Assert.Equal(100, bulk.GetProperty("maxAwaitDurationMs").GetInt32());
         // The dead-letter store has no dead-letter topic of its own: failures there are retried.
         Assert.False(subscriptions["probe-dapr-dead-letters"].TryGetProperty("deadLetterTopic", out _));
     }
@@ -90,6 +91,23 @@ public sealed class DaprSubscriberContractTests : IAsyncLifetime
             .EnumerateArray().ToDictionary(s => s.GetProperty("entryId").GetString()!, s => s.GetProperty("status").GetString());
         Assert.Equal(new Dictionary<string, string?> { ["e1"] = "SUCCESS", ["e2"] = "DROP" }, statuses);
         Assert.Equal(good, Assert.Single(await ProbeCluster.EffectsAsync(_db)).EventId);
+    }
+
+    [Theory]
+    [InlineData("{\"entries\":[")]
+    [InlineData("[]")]
+    [InlineData("{\"id\":\"b1\",\"entries\":{}}")]
+    [InlineData("{\"id\":\"b1\",\"entries\":[{\"event\":{}}]}")]
+    public async Task A_malformed_bulk_delivery_is_refused_with_a_problem_and_applies_nothing(string body)
+    {
+        using var http = SidecarClient();
+
+        using var response = await http.PostAsync(new Uri("/events/probe-bulk", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("bulk delivery", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await ProbeCluster.DeliveriesAsync(_db));
     }
 
     [Fact]

@@ -18,12 +18,52 @@ public sealed record BulkDelivery(
 {
     public const string Type = "com.dapr.event.sent.bulk";
 
-    /// <summary>Binds the request body with Dapr's own names rather than the service's snake_case.</summary>
-    public static async ValueTask<BulkDelivery?> BindAsync(HttpContext context, System.Reflection.ParameterInfo parameter) =>
-        await JsonSerializer.DeserializeAsync<BulkDelivery>(context.Request.Body, cancellationToken: context.RequestAborted)
-        ?? throw new BadHttpRequestException("A bulk delivery needs a body.");
+    /// <summary>
+    /// Binds the request body with Dapr's own names rather than the service's snake_case. The
+    /// body is parsed once into one pooled document that lives until the response is done; the
+    /// entries' events are views into it, not a copy each (a chunk of a hundred events would
+    /// otherwise be a hundred more documents to allocate and collect).
+    /// </summary>
+    public static async ValueTask<BulkDelivery?> BindAsync(HttpContext context, System.Reflection.ParameterInfo parameter)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            throw new BadHttpRequestException($"A bulk delivery must be JSON: {ex.Message}");
+        }
+
+        context.Response.RegisterForDispose(document);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("entries", out var entries) || entries.ValueKind != JsonValueKind.Array)
+        {
+            throw new BadHttpRequestException("A bulk delivery is an object with an \"entries\" array.");
+        }
+
+        var list = new List<BulkDeliveryEntry>(entries.GetArrayLength());
+        foreach (var entry in entries.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Object || String(entry, "entryId") is not { } entryId
+                || !entry.TryGetProperty("event", out var cloudEvent))
+            {
+                throw new BadHttpRequestException("Each entry of a bulk delivery needs an \"entryId\" and an \"event\".");
+            }
+
+            list.Add(new BulkDeliveryEntry(entryId, cloudEvent, String(entry, "contentType")));
+        }
+
+        return new BulkDelivery(String(root, "id") ?? "", String(root, "topic") ?? "", String(root, "pubsubname") ?? "", list);
+    }
+
+    private static string? String(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
 
+/// <summary>One event of a bulk delivery. Its <see cref="Event"/> is valid for the request only.</summary>
 public sealed record BulkDeliveryEntry(
     [property: JsonPropertyName("entryId")] string EntryId,
     [property: JsonPropertyName("event")] JsonElement Event,

@@ -33,7 +33,7 @@ public sealed partial class StreamSubscriber(
     private readonly string _consumer = $"{messagingApp.AppId}-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
     private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
     private readonly CancellationTokenSource _abort = new();
-    private SemaphoreSlim _slots = null!;
+    private DeliverySlots _slots = null!;
     private StreamSettlement _settlement = null!;
     private Dictionary<string, Subscription> _byStream = [];
     private Uri _app = null!;
@@ -54,7 +54,7 @@ public sealed partial class StreamSubscriber(
             return;
         }
 
-        _slots = new SemaphoreSlim(options.Value.Concurrency, options.Value.Concurrency);
+        _slots = new DeliverySlots(options.Value.Concurrency);
         _settlement = new StreamSettlement(redis, messagingApp.AppId, logger);
         await EnsureGroupsAsync(stoppingToken);
         await using var reader = await BlockingStreamReader.ConnectAsync(
@@ -137,30 +137,31 @@ public sealed partial class StreamSubscriber(
     {
         var all = _byStream.Keys.OrderBy(stream => _byStream[stream].IsHighPriority ? 0 : 1).ToList();
         var high = all.Where(stream => _byStream[stream].IsHighPriority).ToList();
+        var (gather, window) = Gathering();
         while (!stoppingToken.IsCancellationRequested)
         {
+            int taken;
             try
             {
-                await _slots.WaitAsync(stoppingToken);
+                taken = await _slots.TakeForReadAsync(gather, window, stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
-            var free = _slots.CurrentCount + 1;
             IReadOnlyList<StreamMessage> batch;
             try
             {
-                batch = high.Count > 0 ? await reader.ReadAsync(high, free, block: null) : [];
+                batch = high.Count > 0 ? await reader.ReadAsync(high, taken, block: null) : [];
                 if (batch.Count == 0)
                 {
-                    batch = await reader.ReadAsync(all, free, BlockFor);
+                    batch = await reader.ReadAsync(all, taken, BlockFor);
                 }
             }
             catch (RedisException ex) when (!stoppingToken.IsCancellationRequested)
             {
-                _slots.Release();
+                _slots.Release(taken);
                 LogRedisUnavailable(ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 if (ex.Message.Contains("NOGROUP", StringComparison.Ordinal))
@@ -171,27 +172,30 @@ public sealed partial class StreamSubscriber(
                 continue;
             }
 
-            if (batch.Count == 0)
-            {
-                _slots.Release();
-                continue;
-            }
-
-            // The first message holds the slot taken above; the rest each wait for one.
-            for (var i = 1; i < batch.Count; i++)
-            {
-                if (!await TryTakeSlotAsync(stoppingToken))
-                {
-                    _slots.Release(i);
-                    return; // stopping: the batch stays pending and is reclaimed later
-                }
-            }
-
+            // Each message read keeps one slot until it is settled; the rest go back.
+            _slots.Release(taken - batch.Count);
             foreach (var delivery in Deliveries(batch))
             {
                 Start(delivery, previousDeliveries: 0, stoppingToken);
             }
         }
+    }
+
+    /// <summary>
+    /// How full a read waits to be, and for how long (see <see cref="DeliverySlots"/>): for an
+    /// app whose every topic is taken in bulk, the smallest chunk it takes (at most the slots
+    /// there are), within its shortest <c>maxAwaitDurationMs</c>. An app with any per-event
+    /// subscription never waits: a lone event must not queue behind a gathering chunk.
+    /// </summary>
+    private (int Gather, TimeSpan Window) Gathering()
+    {
+        if (_byStream.Values.Any(s => s.BulkMaxMessages is null))
+        {
+            return (1, TimeSpan.Zero);
+        }
+
+        var gather = Math.Min(_byStream.Values.Min(s => s.BulkMaxMessages!.Value), options.Value.Concurrency);
+        return (gather, _byStream.Values.Min(s => s.BulkMaxAwait));
     }
 
     /// <summary>One delivery per message, or per chunk of messages for a bulk subscription.</summary>
@@ -211,7 +215,7 @@ public sealed partial class StreamSubscriber(
     {
         try
         {
-            await _slots.WaitAsync(stoppingToken);
+            await _slots.TakeOneAsync(stoppingToken);
             return true;
         }
         catch (OperationCanceledException)

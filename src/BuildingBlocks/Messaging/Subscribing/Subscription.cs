@@ -16,6 +16,14 @@ public sealed record Subscription(
     /// <summary>Set when the app takes this topic in bulk (Dapr's bulk subscribe): up to this many events per request.</summary>
     public int? BulkMaxMessages { get; init; }
 
+    /// <summary>
+    /// Dapr's <c>maxAwaitDurationMs</c> for a bulk subscription (its default, 1 s, when not
+    /// given): the longest the transport may hold back a delivery to gather a fuller chunk.
+    /// </summary>
+    public TimeSpan BulkMaxAwait { get; init; } = DefaultBulkMaxAwait;
+
+    public static readonly TimeSpan DefaultBulkMaxAwait = TimeSpan.FromSeconds(1);
+
     /// <summary>Subscription metadata key the local transport reads: <c>high</c> topics are drained first.</summary>
     public const string PriorityMetadataKey = "priority";
 
@@ -48,6 +56,9 @@ public sealed record Subscription(
                 BulkMaxMessages = bulkEnabled
                     ? Property(bulk!.Value, "maxmessagescount") is { ValueKind: JsonValueKind.Number } max && max.GetInt32() > 0 ? max.GetInt32() : 100
                     : null,
+                BulkMaxAwait = bulkEnabled && Property(bulk!.Value, "maxawaitdurationms") is { ValueKind: JsonValueKind.Number } wait && wait.GetInt32() >= 0
+                    ? TimeSpan.FromMilliseconds(wait.GetInt32())
+                    : DefaultBulkMaxAwait,
             });
         }
 
