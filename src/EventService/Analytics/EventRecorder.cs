@@ -27,9 +27,11 @@ public sealed class EventRecorder(EventsDbContext db, ReputationMonitor reputati
         {
             var increments = new Dictionary<(string Organization, string Granularity, DateTimeOffset Bucket), Dictionary<string, long>>();
             var checks = new HashSet<(string Organization, string Event)>();
+            // One statement marks the whole batch; an id delivered twice in it is recorded once.
+            var firstSeen = (await db.TryBeginManyAsync(Consumer, batch.Select(b => b.EventId), now, token)).ToHashSet(StringComparer.Ordinal);
             foreach (var (eventId, received) in batch)
             {
-                if (!await db.TryBeginAsync(Consumer, eventId, now, token))
+                if (!firstSeen.Remove(eventId))
                 {
                     continue;
                 }
