@@ -4,10 +4,10 @@ namespace Send.BuildingBlocks.Messaging.Subscribing;
 
 /// <summary>
 /// The messages one consumer may hold at once (<see cref="DeliveryOptions.Concurrency"/>): a
-/// slot is taken before a message is read and given back once it is settled.
+/// slot is taken for each message read and given back once it is settled.
 /// </summary>
 /// <remarks>
-/// Reading takes every free slot, so a read asks Redis for as much as the consumer can hold.
+/// A read asks Redis for as many messages as there are free slots.
 /// For an app that takes its topics in bulk that is not enough under load: when each read
 /// asks only for the slots the last chunk gave back, chunks stay as small as the first ones
 /// and every small chunk costs a whole HTTP exchange. So a read may wait, for a bounded time,
@@ -24,7 +24,8 @@ public sealed class DeliverySlots(int capacity) : IDisposable
     /// <summary>
     /// Takes at least one slot (waiting as long as it takes), then every slot free at once; if
     /// that is fewer than <paramref name="gather"/>, waits up to <paramref name="window"/> for
-    /// deliveries in flight to give back theirs. Returns how many slots were taken.
+    /// deliveries in flight to give back theirs. Returns how many slots were taken: the room
+    /// for the read, all held by the caller.
     /// </summary>
     public async Task<int> TakeForReadAsync(int gather, TimeSpan window, CancellationToken cancellationToken)
     {

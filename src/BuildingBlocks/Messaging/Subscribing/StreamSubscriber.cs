@@ -140,28 +140,31 @@ public sealed partial class StreamSubscriber(
         var (gather, window) = Gathering();
         while (!stoppingToken.IsCancellationRequested)
         {
-            int taken;
+            int room;
             try
             {
-                taken = await _slots.TakeForReadAsync(gather, window, stoppingToken);
+                room = await _slots.TakeForReadAsync(gather, window, stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
 
+            // Only one slot is held across the read, which may block for seconds: a take-over
+            // of a crashed consumer's messages (ReclaimAsync) must not wait for it.
+            _slots.Release(room - 1);
             IReadOnlyList<StreamMessage> batch;
             try
             {
-                batch = high.Count > 0 ? await reader.ReadAsync(high, taken, block: null) : [];
+                batch = high.Count > 0 ? await reader.ReadAsync(high, room, block: null) : [];
                 if (batch.Count == 0)
                 {
-                    batch = await reader.ReadAsync(all, taken, BlockFor);
+                    batch = await reader.ReadAsync(all, room, BlockFor);
                 }
             }
             catch (RedisException ex) when (!stoppingToken.IsCancellationRequested)
             {
-                _slots.Release(taken);
+                _slots.Release(1);
                 LogRedisUnavailable(ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 if (ex.Message.Contains("NOGROUP", StringComparison.Ordinal))
@@ -172,8 +175,23 @@ public sealed partial class StreamSubscriber(
                 continue;
             }
 
-            // Each message read keeps one slot until it is settled; the rest go back.
-            _slots.Release(taken - batch.Count);
+            if (batch.Count == 0)
+            {
+                _slots.Release(1);
+                continue;
+            }
+
+            // The first message holds the slot kept above; the rest each take one (free unless a
+            // take-over took them meanwhile, then they wait for it).
+            for (var i = 1; i < batch.Count; i++)
+            {
+                if (!await TryTakeSlotAsync(stoppingToken))
+                {
+                    _slots.Release(i);
+                    return; // stopping: the batch stays pending and is reclaimed later
+                }
+            }
+
             foreach (var delivery in Deliveries(batch))
             {
                 Start(delivery, previousDeliveries: 0, stoppingToken);
