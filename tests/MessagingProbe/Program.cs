@@ -46,12 +46,19 @@ app.MapPost("/probe/publish", async (PublishRequest request, ProbeDbContext db, 
     }
 });
 
-// A publisher-only instance (Probe:Subscribe=false) leaves consuming to the other processes.
-if (builder.Configuration.GetValue("Probe:Subscribe", true))
+// A publisher-only instance (Probe:Subscribe=false) leaves consuming to the other processes;
+// Probe:Subscribe=bulk takes the bulk topic alone, as a service whose every topic is bulk does.
+var subscribe = builder.Configuration["Probe:Subscribe"] ?? "true";
+if (subscribe == "true")
 {
     app.MapPost("/events/probe", Handle).WithSubscription(messaging, ProbeTopics.Normal);
     app.MapPost("/events/probe-priority", Handle).WithSubscription(messaging, ProbeTopics.Priority, highPriority: true);
-    app.MapPost("/events/probe-bulk", HandleBulk).WithBulkSubscription(messaging, ProbeTopics.Bulk, maxMessages: 10);
+}
+
+if (subscribe is "true" or "bulk")
+{
+    var maxAwait = builder.Configuration.GetValue<int?>("Probe:BulkMaxAwaitMs") is { } ms ? TimeSpan.FromMilliseconds(ms) : (TimeSpan?)null;
+    app.MapPost("/events/probe-bulk", HandleBulk).WithBulkSubscription(messaging, ProbeTopics.Bulk, maxMessages: 10, maxAwait: maxAwait);
 }
 
 await app.RunAsync();
@@ -113,6 +120,9 @@ async Task<string> ApplyAsync(string eventId, string? topic, ProbeEvent data, st
             return "DROP";
         case "hang" when hang:
             await Task.Delay(Timeout.Infinite, cancellationToken);
+            break;
+        case "slow":
+            await Task.Delay(data.DelayMs, cancellationToken);
             break;
     }
 

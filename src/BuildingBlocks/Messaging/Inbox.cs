@@ -41,7 +41,9 @@ public static class Inbox
             throw new InvalidOperationException("Mark events processed inside the transaction that applies their effect.");
         }
 
-        var ids = eventIds.Distinct(StringComparer.Ordinal).ToArray();
+        // In one order for every caller: two batches sharing ids then lock them in the same
+        // order and wait for each other instead of deadlocking.
+        var ids = eventIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (ids.Length == 0)
         {
             return new HashSet<string>();

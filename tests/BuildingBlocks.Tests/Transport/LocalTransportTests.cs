@@ -196,6 +196,58 @@ public sealed class LocalTransportTests : IAsyncLifetime
             $"{deliveries.Count} deliveries came in {deliveries.Select(d => d.Batch).Distinct().Count()} requests");
     }
 
+    [Fact]
+    public async Task A_bulk_only_consumer_busy_with_a_slow_chunk_gathers_what_arrives_meanwhile_into_one_chunk()
+    {
+        var db = await cluster.NewDatabaseAsync();
+        var publisher = await cluster.StartProbeAsync("gather-pub", await cluster.NewDatabaseAsync(), new Dictionary<string, string?> { ["Probe__Subscribe"] = "false" });
+        // Bulk topic alone (the dead-letter store every service has does not count), chunks of
+        // 10 and 10 slots: while the slow event holds one, a read waits for the full ten.
+        await cluster.StartProbeAsync("gather", db, new Dictionary<string, string?>
+        {
+            ["Probe__Subscribe"] = "bulk",
+            ["Probe__BulkMaxAwaitMs"] = "30000",
+            ["Messaging__Delivery__Concurrency"] = "10",
+        });
+        var slow = await cluster.PublishAsync(publisher, new { events = new[] { new { behaviour = "slow", sequence = 0, delay_ms = 4000 } }, bulk = true });
+        await Eventually.Until(() => ProbeCluster.DeliveriesAsync(db), d => d.Any(x => x.EventId == slow[0]), Patience, "the slow event's delivery");
+
+        // Three publishes apart: without gathering, the idle slots would take them as they come.
+        var meanwhile = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            meanwhile.AddRange(await cluster.PublishAsync(publisher, new
+            {
+                events = Enumerable.Range(1, 3).Select(n => new { behaviour = "succeed", sequence = (i * 3) + n }),
+                bulk = true,
+            }));
+            await Task.Delay(300);
+        }
+
+        var effects = await Eventually.Until(() => ProbeCluster.EffectsAsync(db), e => e.Count == 10, Patience, "all ten effects");
+        var batches = await ProbeCluster.QueryAsync(db, "SELECT event_id, batch FROM probe_deliveries", r => (Id: r.GetString(0), Batch: r.GetString(1)));
+        Assert.Equal(meanwhile.Order(), effects.Select(e => e.EventId).Where(id => id != slow[0]).Order());
+        Assert.Single(batches.Where(b => meanwhile.Contains(b.Id)).Select(b => b.Batch).Distinct());
+    }
+
+    [Fact]
+    public async Task A_read_of_two_backlogged_streams_that_returns_more_than_the_free_slots_still_delivers_everything()
+    {
+        var db = await cluster.NewDatabaseAsync();
+        var publisher = await cluster.StartProbeAsync("overflow-pub", await cluster.NewDatabaseAsync(), new Dictionary<string, string?> { ["Probe__Subscribe"] = "false" });
+        await cluster.PublishAsync(publisher, new { events = Enumerable.Range(1, 5).Select(i => new { behaviour = "succeed", sequence = i }) });
+        await cluster.PublishAsync(publisher, new { events = Enumerable.Range(6, 5).Select(i => new { behaviour = "succeed", sequence = i }), bulk = true });
+        var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis.ConnectionString);
+        await Eventually.Until(async () => await redis.GetDatabase().StreamLengthAsync("probe") + await redis.GetDatabase().StreamLengthAsync("probe-bulk"),
+            n => n == 10, Patience, "both backlogs");
+
+        // COUNT limits each stream on its own: with two slots, one read returns two of each.
+        await cluster.StartProbeAsync("overflow", db, new Dictionary<string, string?> { ["Messaging__Delivery__Concurrency"] = "2" });
+
+        var effects = await Eventually.Until(() => ProbeCluster.EffectsAsync(db), e => e.Count == 10, Patience, "all ten effects");
+        Assert.Equal(Enumerable.Range(1, 10), effects.Select(e => e.Sequence).Order());
+    }
+
     private async Task<string> RunProbeCommandAsync(string database, params string[] args)
     {
         var env = new Dictionary<string, string?>

@@ -181,19 +181,23 @@ public sealed partial class StreamSubscriber(
                 continue;
             }
 
-            // The first message holds the slot kept above; the rest each take one (free unless a
-            // take-over took them meanwhile, then they wait for it).
-            for (var i = 1; i < batch.Count; i++)
-            {
-                if (!await TryTakeSlotAsync(stoppingToken))
-                {
-                    _slots.Release(i);
-                    return; // stopping: the batch stays pending and is reclaimed later
-                }
-            }
-
+            // The first message holds the slot kept above; the others each take one, chunk by
+            // chunk, and each chunk starts once its slots are held. COUNT limits each stream on
+            // its own, so a read of several streams can return more messages than there are
+            // slots: had every slot been taken before any chunk started, none would come back.
+            var held = 1;
             foreach (var delivery in Deliveries(batch))
             {
+                for (; held < delivery.Count; held++)
+                {
+                    if (!await TryTakeSlotAsync(stoppingToken))
+                    {
+                        _slots.Release(held);
+                        return; // stopping: the rest of the batch stays pending and is reclaimed later
+                    }
+                }
+
+                held -= delivery.Count;
                 Start(delivery, previousDeliveries: 0, stoppingToken);
             }
         }
@@ -203,17 +207,20 @@ public sealed partial class StreamSubscriber(
     /// How full a read waits to be, and for how long (see <see cref="DeliverySlots"/>): for an
     /// app whose every topic is taken in bulk, the smallest chunk it takes (at most the slots
     /// there are), within its shortest <c>maxAwaitDurationMs</c>. An app with any per-event
-    /// subscription never waits: a lone event must not queue behind a gathering chunk.
+    /// subscription never waits: a lone event must not queue behind a gathering chunk. The
+    /// app's own dead-letter store (per event, on every service) does not count: what reaches
+    /// it has already waited through its retries, and a window more does not matter.
     /// </summary>
     private (int Gather, TimeSpan Window) Gathering()
     {
-        if (_byStream.Values.Any(s => s.BulkMaxMessages is null))
+        var work = _byStream.Values.Where(s => s.Topic != messagingApp.DeadLetterTopic).ToList();
+        if (work.Count == 0 || work.Any(s => s.BulkMaxMessages is null))
         {
             return (1, TimeSpan.Zero);
         }
 
-        var gather = Math.Min(_byStream.Values.Min(s => s.BulkMaxMessages!.Value), options.Value.Concurrency);
-        return (gather, _byStream.Values.Min(s => s.BulkMaxAwait));
+        var gather = Math.Min(work.Min(s => s.BulkMaxMessages!.Value), options.Value.Concurrency);
+        return (gather, work.Min(s => s.BulkMaxAwait));
     }
 
     /// <summary>One delivery per message, or per chunk of messages for a bulk subscription.</summary>
@@ -258,6 +265,7 @@ public sealed partial class StreamSubscriber(
     private async Task ProcessAsync(IReadOnlyList<StreamMessage> messages, long previousDeliveries, CancellationToken stoppingToken)
     {
         var subscription = _byStream[messages[0].Stream];
+        var held = messages.Count;
         try
         {
             if (previousDeliveries >= options.Value.MaxDeliveries)
@@ -313,6 +321,10 @@ public sealed partial class StreamSubscriber(
 
                 _settlement.Acknowledge(settled);
                 MessagingMetrics.Record(subscription.Topic, "delivered", delivered);
+                // Settled messages give their slots back now, not after the others' retries:
+                // a chunk in backoff must not keep a gathering reader waiting for them.
+                _slots.Release(remaining.Count - retry.Count);
+                held = retry.Count;
                 remaining = retry;
             }
 
@@ -331,7 +343,7 @@ public sealed partial class StreamSubscriber(
         }
         finally
         {
-            _slots.Release(messages.Count);
+            _slots.Release(held);
         }
     }
 

@@ -6,6 +6,9 @@ namespace Send.BuildingBlocks.Messaging.Subscribing;
 
 public static class SubscriptionEndpoints
 {
+    /// <summary>The gathering window a bulk subscription publishes unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultMaxAwait = TimeSpan.FromMilliseconds(100);
+
     /// <summary>
     /// Declares the endpoint a subscriber of <paramref name="topic"/> with Dapr's own metadata
     /// (so <c>/dapr/subscribe</c> lists it for daprd and the local transport alike), with this
@@ -32,16 +35,18 @@ public static class SubscriptionEndpoints
     /// As <see cref="WithSubscription"/>, for a handler that takes <see cref="BulkDelivery"/>:
     /// up to <paramref name="maxMessages"/> events per request, answered one by one. For
     /// high-volume topics whose per-event work is small, where a request per event would cost
-    /// more than the work.
+    /// more than the work. Under load a delivery may wait up to <paramref name="maxAwait"/>
+    /// (100 ms by default) to fill its chunk.
     /// </summary>
-    public static RouteHandlerBuilder WithBulkSubscription(this RouteHandlerBuilder endpoint, MessagingApp messagingApp, string topic, int maxMessages = 100, bool highPriority = false)
+    public static RouteHandlerBuilder WithBulkSubscription(
+        this RouteHandlerBuilder endpoint, MessagingApp messagingApp, string topic, int maxMessages = 100, bool highPriority = false, TimeSpan? maxAwait = null)
     {
         endpoint.WithSubscription(messagingApp, topic, highPriority);
         endpoint.WithBulkSubscribe(new Dapr.AspNetCore.BulkSubscribeTopicOptions
         {
             TopicName = topic,
             MaxMessagesCount = maxMessages,
-            MaxAwaitDurationMs = 100,
+            MaxAwaitDurationMs = (int)(maxAwait ?? DefaultMaxAwait).TotalMilliseconds,
         });
         return endpoint;
     }
