@@ -11,7 +11,10 @@ public sealed class DeliveryOptions : IValidatableObject
 {
     public const string SectionName = "Messaging:Delivery";
 
-    /// <summary>Messages of one app in flight at once (across all its topics).</summary>
+    /// <summary>
+    /// Messages of one app in flight at once (across all its topics). An app whose every topic
+    /// is taken in bulk holds at least two full chunks whatever this says (StreamSubscriber).
+    /// </summary>
     [Range(1, 1024)] public int Concurrency { get; set; } = 64;
 
     /// <summary>Attempts per message before it goes to its dead-letter topic.</summary>

@@ -11,9 +11,9 @@ namespace Send.BuildingBlocks.Messaging.Subscribing;
 /// For an app that takes its topics in bulk that is not enough under load: when each read
 /// asks only for the slots the last chunk gave back, chunks stay as small as the first ones
 /// and every small chunk costs a whole HTTP exchange. So a read may wait, for a bounded time,
-/// until deliveries in flight give back enough slots for a full chunk; meanwhile new messages
-/// wait in the stream, where another consumer may take them. An idle consumer has every slot
-/// free and never waits.
+/// until deliveries in flight give back enough slots (StreamSubscriber asks for all of them);
+/// meanwhile new messages wait in the stream, where another consumer may take them. An idle
+/// consumer has every slot free and never waits.
 /// </remarks>
 public sealed class DeliverySlots(int capacity) : IDisposable
 {

@@ -34,6 +34,7 @@ public sealed partial class StreamSubscriber(
     private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
     private readonly CancellationTokenSource _abort = new();
     private DeliverySlots _slots = null!;
+    private (int Capacity, TimeSpan Window)? _gathering;
     private StreamSettlement _settlement = null!;
     private Dictionary<string, Subscription> _byStream = [];
     private Uri _app = null!;
@@ -54,7 +55,8 @@ public sealed partial class StreamSubscriber(
             return;
         }
 
-        _slots = new DeliverySlots(options.Value.Concurrency);
+        _gathering = Gathering();
+        _slots = new DeliverySlots(_gathering?.Capacity ?? options.Value.Concurrency);
         _settlement = new StreamSettlement(redis, messagingApp.AppId, logger);
         await EnsureGroupsAsync(stoppingToken);
         await using var reader = await BlockingStreamReader.ConnectAsync(
@@ -137,7 +139,9 @@ public sealed partial class StreamSubscriber(
     {
         var all = _byStream.Keys.OrderBy(stream => _byStream[stream].IsHighPriority ? 0 : 1).ToList();
         var high = all.Where(stream => _byStream[stream].IsHighPriority).ToList();
-        var (gather, window) = Gathering();
+        // A bulk-only app reads when every delivery in flight has finished (or its window has
+        // passed); any other app reads whenever a slot is free.
+        var (gather, window) = _gathering is { } gathering ? (gathering.Capacity, gathering.Window) : (1, TimeSpan.Zero);
         while (!stoppingToken.IsCancellationRequested)
         {
             int room;
@@ -204,23 +208,24 @@ public sealed partial class StreamSubscriber(
     }
 
     /// <summary>
-    /// How full a read waits to be, and for how long (see <see cref="DeliverySlots"/>): for an
-    /// app whose every topic is taken in bulk, the smallest chunk it takes (at most the slots
-    /// there are), within its shortest <c>maxAwaitDurationMs</c>. An app with any per-event
-    /// subscription never waits: a lone event must not queue behind a gathering chunk. The
-    /// app's own dead-letter store (per event, on every service) does not count: what reaches
-    /// it has already waited through its retries, and a window more does not matter.
+    /// Whether this app gathers (see <see cref="DeliverySlots"/>), and with how many slots: only
+    /// an app whose every subscription is bulk. An app with any per-event subscription never
+    /// waits, so a lone event never queues behind a gathering chunk; the app's own dead-letter
+    /// store (per event, on every service) does not count, as what reaches it has waited through
+    /// its retries already. A gathering app holds at least two full chunks, so one can be filled
+    /// while another is delivered, and waits at most its subscriptions' shortest
+    /// <c>maxAwaitDurationMs</c>.
     /// </summary>
-    private (int Gather, TimeSpan Window) Gathering()
+    private (int Capacity, TimeSpan Window)? Gathering()
     {
         var work = _byStream.Values.Where(s => s.Topic != messagingApp.DeadLetterTopic).ToList();
         if (work.Count == 0 || work.Any(s => s.BulkMaxMessages is null))
         {
-            return (1, TimeSpan.Zero);
+            return null;
         }
 
-        var gather = Math.Min(work.Min(s => s.BulkMaxMessages!.Value), options.Value.Concurrency);
-        return (gather, work.Min(s => s.BulkMaxAwait));
+        var capacity = Math.Max(options.Value.Concurrency, 2 * work.Max(s => s.BulkMaxMessages!.Value));
+        return (capacity, work.Min(s => s.BulkMaxAwait));
     }
 
     /// <summary>One delivery per message, or per chunk of messages for a bulk subscription.</summary>
