@@ -7,14 +7,10 @@ namespace Send.BuildingBlocks.Messaging.Subscribing;
 
 /// <summary>
 /// A bulk delivery, as daprd posts it to an endpoint declared with bulk subscribe: many
-/// CloudEvents in one request, each answered on its own. The names are Dapr's (camelCase),
-/// whatever the service's JSON style.
+/// CloudEvents in one request, each answered on its own. <see cref="BindAsync"/> reads Dapr's
+/// own (camelCase) names, whatever the service's JSON style.
 /// </summary>
-public sealed record BulkDelivery(
-    [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("topic")] string Topic,
-    [property: JsonPropertyName("pubsubname")] string PubSubName,
-    [property: JsonPropertyName("entries")] IReadOnlyList<BulkDeliveryEntry> Entries)
+public sealed record BulkDelivery(string Id, string Topic, string PubSubName, IReadOnlyList<BulkDeliveryEntry> Entries)
 {
     public const string Type = "com.dapr.event.sent.bulk";
 
@@ -64,10 +60,7 @@ public sealed record BulkDelivery(
 }
 
 /// <summary>One event of a bulk delivery. Its <see cref="Event"/> is valid for the request only.</summary>
-public sealed record BulkDeliveryEntry(
-    [property: JsonPropertyName("entryId")] string EntryId,
-    [property: JsonPropertyName("event")] JsonElement Event,
-    [property: JsonPropertyName("contentType")] string? ContentType)
+public sealed record BulkDeliveryEntry(string EntryId, JsonElement Event, string? ContentType)
 {
     /// <summary>The CloudEvent's id: what consumers de-duplicate on.</summary>
     public string EventId => Event.GetProperty("id").GetString() ?? EntryId;
